@@ -1,0 +1,105 @@
+"""The JSON API at /api/v1: one NinjaAPI, a router per app, errors as {code, message}."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from tongban import __version__
+from tongban.core.api import ApiError
+from tongban.org.api import router as org_router
+
+api = NinjaAPI(
+    title="tongban API",
+    version="1",
+    description=(
+        "Government services platform API. Department systems authenticate with "
+        "`Authorization: Bearer <token>` (a token bound to an agency and scopes); browsers "
+        'use their session. Errors are `{"code", "message"}`, the message in Chinese, or '
+        "English with `Accept-Language: en`. Every list is paginated (`page`, `page_size`)."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+api.add_router("/org", org_router)
+
+
+def _error(request, status: int, code: str, message, errors=None):
+    body = {"code": code, "message": str(message)}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request, exc: ApiError):
+    return _error(request, exc.status, exc.code, exc.message)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc: ValidationError):
+    messages = exc.messages
+    return _error(
+        request,
+        400,
+        "invalid",
+        messages[0] if messages else _("Invalid input."),
+        errors=[{"message": m} for m in messages],
+    )
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_error(request, exc: SchemaValidationError):
+    errors = [
+        {
+            "location": ".".join(str(part) for part in error.get("loc", [])),
+            "message": error.get("msg"),
+        }
+        for error in exc.errors
+    ]
+    where = errors[0]["location"] if errors else ""
+    return _error(
+        request,
+        422,
+        "invalid_request",
+        _("The request is not well formed: check %(field)s.") % {"field": where or _("the body")},
+        errors=errors,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc: PermissionDenied):
+    message = getattr(exc, "message", None) or _("You are not allowed to do this.")
+    return _error(request, 403, "forbidden", message)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(
+        request,
+        401,
+        "unauthenticated",
+        _("Log in, or send a valid API token as 'Authorization: Bearer <token>'."),
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+@api.get("/health", auth=None, tags=["platform"])
+def health(request):
+    """Liveness and database check, for load balancers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "version": __version__}

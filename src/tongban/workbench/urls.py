@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("counter/", views.counter, name="counter"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("agent/", views.agent, name="agent"),
+    path("supervision/", views.supervision, name="supervision"),
+    path("hall/", views.hall, name="hall"),
+]
