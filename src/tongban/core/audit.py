@@ -7,6 +7,7 @@ exactly when the change does.
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,49 +130,42 @@ class ChainProblem:
     detail: str
 
 
+def _with_next(entries: Iterator[AuditEntry]) -> Iterator[tuple[AuditEntry, AuditEntry | None]]:
+    current = next(entries, None)
+    while current is not None:
+        following = next(entries, None)
+        yield current, following
+        current = following
+
+
 def verify_chain(batch_size: int = 5000) -> tuple[int, ChainProblem | None]:
     """Walk the chain in order; return the number of entries checked and the first problem."""
-    previous_hash = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    queryset = AuditEntry.objects.order_by("sequence")
-    entries = queryset.iterator(chunk_size=batch_size)
-    pending: AuditEntry | None = None
-    for entry in entries:
-        if pending is not None:
-            problem = _check(pending, previous_hash, expected_sequence, entry)
-            if problem:
-                return checked, problem
-            previous_hash = pending.entry_hash
-            expected_sequence = pending.sequence + 1
-            checked += 1
-        pending = entry
-    if pending is not None:
-        problem = _check(pending, previous_hash, expected_sequence, None)
+    head = AuditHead.objects.filter(pk=1).first()
+    recorded_end = head.last_sequence if head else 0
+    previous_hash, expected_sequence, checked = GENESIS_HASH, 1, 0
+    entries = AuditEntry.objects.order_by("sequence").iterator(chunk_size=batch_size)
+    for entry, following in _with_next(entries):
+        if entry.sequence > recorded_end:  # past the MACed head: never recorded by the chain
+            return checked, ChainProblem(
+                entry.sequence, "inserted", "entries follow the recorded end of the chain"
+            )
+        problem = _check(entry, previous_hash, expected_sequence, following)
         if problem:
             return checked, problem
-        previous_hash = pending.entry_hash
-        expected_sequence = pending.sequence + 1
+        previous_hash, expected_sequence = entry.entry_hash, entry.sequence + 1
         checked += 1
-    head = AuditHead.objects.filter(pk=1).first()
-    last_sequence = expected_sequence - 1
-    head_sequence = head.last_sequence if head else 0
-    if head_sequence < last_sequence:
-        return checked, ChainProblem(
-            head_sequence + 1, "inserted", "entries follow the recorded end of the chain"
-        )
     if head is None:
         return checked, None
     if head.head_mac != head_digest(head.last_sequence, head.last_hash):
         return checked, ChainProblem(head.last_sequence, "edited", "the chain head was altered")
-    if head.last_sequence > last_sequence:
+    if head.last_sequence >= expected_sequence:
         return checked, ChainProblem(
-            last_sequence + 1,
+            expected_sequence,
             "deleted",
-            f"entries {last_sequence + 1}–{head.last_sequence} are missing from the end",
+            f"entries {expected_sequence}–{head.last_sequence} are missing from the end",
         )
     if head.last_hash != previous_hash:
-        return checked, ChainProblem(last_sequence, "edited", "the last entry was replaced")
+        return checked, ChainProblem(head.last_sequence, "edited", "the last entry was replaced")
     return checked, None
 
 

@@ -3,11 +3,12 @@ applicants (scoped by the policy); a clerk's applicant registration; a hall mana
 window status; ``/me`` for whoever calls."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.core.api import ApiError, ErrorOut
@@ -29,9 +30,11 @@ class RegionOut(Schema):
 
 
 class RegionFilter(FilterSchema):
-    parent: str | None = Field(None, q="parent__code", description="parent region's code")
-    level: int | None = Field(None, q="level")
-    name: str | None = Field(None, q="name__icontains")
+    parent: Annotated[
+        str | None, FilterLookup("parent__code"), Field(None, description="parent region's code")
+    ] = None
+    level: Annotated[int | None, FilterLookup("level")] = None
+    name: Annotated[str | None, FilterLookup("name__icontains")] = None
 
 
 class AgencyOut(Schema):
@@ -49,9 +52,9 @@ class AgencyOut(Schema):
 
 
 class AgencyFilter(FilterSchema):
-    kind: str | None = Field(None, q="kind")
-    region: str | None = Field(None, q="region__code")
-    name: str | None = Field(None, q="name__icontains")
+    kind: Annotated[str | None, FilterLookup("kind")] = None
+    region: Annotated[str | None, FilterLookup("region__code")] = None
+    name: Annotated[str | None, FilterLookup("name__icontains")] = None
 
 
 class OpeningPeriodOut(Schema):
@@ -100,8 +103,10 @@ class ServicePointDetailOut(ServicePointOut):
 
 
 class ServicePointFilter(FilterSchema):
-    kind: str | None = Field(None, q="kind")
-    region: str | None = Field(None, q="region__code", description="region code (exact)")
+    kind: Annotated[str | None, FilterLookup("kind")] = None
+    region: Annotated[
+        str | None, FilterLookup("region__code"), Field(None, description="region code, exact")
+    ] = None
 
 
 class AssignmentOut(Schema):

@@ -1,0 +1,156 @@
+"""The audit chain detects each kind of tampering: edit, insert, delete (middle and tail)."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tongban.core import audit
+from tongban.core.models import AuditEntry, AuditHead
+
+pytestmark = pytest.mark.django_db
+
+TABLE = AuditEntry._meta.db_table
+
+
+def _fill(count: int = 6) -> list[AuditEntry]:
+    return [
+        audit.record("test.step", object_type="test.thing", object_id=str(i), changes={"i": i})
+        for i in range(1, count + 1)
+    ]
+
+
+def _sql(statement: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def test_untouched_chain_verifies():
+    _fill()
+    checked, problem = audit.verify_chain()
+    assert (checked, problem) == (6, None)
+
+
+def test_the_model_refuses_update_and_delete():
+    entry = _fill(1)[0]
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.filter(pk=entry.pk).update(action="x")
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+
+
+def test_edited_entry_is_reported_at_its_sequence():
+    _fill()
+    _sql(f"UPDATE {TABLE} SET action = %s WHERE sequence = 3", ["test.forged"])  # noqa: S608
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (3, "edited")
+
+
+def test_edited_changes_field_is_reported():
+    _fill()
+    _sql(f"UPDATE {TABLE} SET changes = %s WHERE sequence = 5", ['{"i": 50}'])  # noqa: S608
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (5, "edited")
+
+
+def test_deleted_middle_entry_is_reported():
+    _fill()
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 4")  # noqa: S608
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (4, "deleted")
+
+
+def test_deleted_and_renumbered_entry_is_reported():
+    _fill()
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 2")  # noqa: S608
+    for sequence in range(3, 7):
+        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence - 1, sequence])  # noqa: S608
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (2, "deleted")
+
+
+def test_deleted_tail_is_reported():
+    _fill()
+    _sql(f"DELETE FROM {TABLE} WHERE sequence >= 5")  # noqa: S608
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (5, "deleted")
+
+
+def test_deleted_tail_with_head_rewound_is_reported():
+    entries = _fill()
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 6")  # noqa: S608
+    AuditHead.objects.filter(pk=1).update(last_sequence=5, last_hash=entries[4].entry_hash)
+    _, problem = audit.verify_chain()
+    assert problem is not None and problem.kind == "edited"
+
+
+def test_inserted_entry_in_the_middle_is_reported():
+    _fill()
+    for sequence in range(6, 3, -1):
+        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence + 1, sequence])  # noqa: S608
+    forged = AuditEntry.objects.get(sequence=3)
+    _sql(
+        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "  # noqa: S608
+        "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
+        "entry_hash) VALUES (%s, %s, NULL, %s, '', 'test.thing', '99', '', 'test.forged', %s, '', "
+        "%s, %s)",
+        [4, forged.recorded_at, "intruder", "{}", forged.entry_hash, "f" * 64],
+    )
+    _, problem = audit.verify_chain()
+    assert (problem.sequence, problem.kind) == (4, "inserted")
+
+
+def test_appended_entry_is_reported():
+    entries = _fill()
+    _sql(
+        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "  # noqa: S608
+        "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
+        "entry_hash) VALUES (7, %s, NULL, 'intruder', '', 'test.thing', '7', '', 'test.forged', "
+        "'{}', '', %s, %s)",
+        [entries[-1].recorded_at, entries[-1].entry_hash, "e" * 64],
+    )
+    _, problem = audit.verify_chain()
+    assert problem.kind == "inserted"
+    assert problem.sequence == 7
+
+
+def test_command_reports_intact_chain(capsys):
+    _fill(3)
+    call_command("audit", "verify")
+    assert "3 entries verified" in capsys.readouterr().out
+
+
+def test_command_exits_1_and_names_the_first_broken_entry(capsys):
+    _fill()
+    _sql(f"UPDATE {TABLE} SET actor_label = 'someone else' WHERE sequence = 2")  # noqa: S608
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 5")  # noqa: S608
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("audit", "verify")
+    assert exit_info.value.code == 1
+    assert "entry 2: edited" in capsys.readouterr().err
+
+
+def test_entry_carries_actor_and_request_id():
+    from tongban.core.context import Actor, acting_as
+
+    with acting_as(Actor(user_id=7, label="clerk", role="window_clerk"), request_id="req-12345678"):
+        entry = audit.record("test.step", object_type="test.thing", object_id="1")
+    assert (entry.actor_label, entry.actor_role, entry.request_id) == (
+        "clerk",
+        "window_clerk",
+        "req-12345678",
+    )
+
+
+def test_entry_written_in_a_rolled_back_transaction_disappears_with_it():
+    from django.db import transaction
+
+    _fill(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit.record("test.step", object_type="test.thing", object_id="x")
+        raise RuntimeError
+    assert AuditEntry.objects.count() == 2
+    assert audit.verify_chain() == (2, None)
