@@ -23,7 +23,7 @@ if not python.exists():
         venv.create(target, with_pip=False, clear=True)
 
 if subprocess.call([str(python), "-m", "pip", "--version"], stdout=subprocess.DEVNULL) != 0:
-    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:  # noqa: S310
+    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:
         release = json.load(response)
     wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
     with tempfile.TemporaryDirectory() as folder:

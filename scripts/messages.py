@@ -4,13 +4,17 @@ Needs GNU gettext (``apt-get install gettext``) for extraction; compiled .mo fil
 committed, so a fresh machine needs no gettext to run tongban.
 """
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "tongban"
 TONGBAN = [sys.executable, "-m", "tongban.cli"]
 
+# Settings create var/ in the working directory; keep it out of the source tree.
+os.environ.setdefault("TONGBAN_VAR_DIR", tempfile.mkdtemp(prefix="tongban-messages-"))
 for locale_dir in sorted(SRC.glob("*/locale")):
     app_dir = locale_dir.parent
     print(f"== {app_dir.name}")

@@ -8,7 +8,7 @@ from typing import Annotated
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.core.api import ApiError, ErrorOut
@@ -258,7 +258,7 @@ def register_applicant(request, payload: ApplicantIn):
         )
     except actions.DuplicateApplicant as error:
         raise ApiError(409, "duplicate", error.messages[0]) from None
-    return 201, applicant
+    return Status(201, applicant)
 
 
 @router.get("/me", response=MeOut, auth=AUTH)

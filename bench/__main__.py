@@ -1,0 +1,28 @@
+"""``make bench``: run every benchmark in bench/ and print ``name: value unit`` lines.
+
+Each benchmark measures its own baseline in the same run, on the database the
+environment selects (``TONGBAN_DATABASE_URL``; a throw-away SQLite file by default).
+"""
+
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
+os.environ.setdefault("TONGBAN_VAR_DIR", tempfile.mkdtemp(prefix="tongban-bench-"))
+
+
+def main() -> int:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from bench import audit_append
+
+    audit_append.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
