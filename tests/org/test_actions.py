@@ -78,6 +78,28 @@ def test_clerk_of_another_hall_is_refused_and_nothing_changes(clerk):
     assert Applicant.objects.count() == 0
 
 
+def test_web_request_audits_the_staff_member_and_role(hall):
+    from django.test import Client
+
+    user = staff(StaffRole.HALL_MANAGER, service_point=hall, username="mgr")
+    window = WindowFactory(service_point=hall)
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        f"/api/v1/org/windows/{window.pk}/status",
+        {"is_open": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="window.close")
+    assert (entry.actor_label, entry.actor_role, entry.actor_user_id) == (
+        "mgr",
+        "hall_manager",
+        user.pk,
+    )
+    assert entry.request_id == response["X-Request-ID"]
+
+
 def test_hall_manager_closes_own_window_and_not_another_halls(hall):
     manager = principal_for_user(staff(StaffRole.HALL_MANAGER, service_point=hall))
     own, foreign = WindowFactory(service_point=hall), WindowFactory()

@@ -78,3 +78,14 @@ def test_production_profile_marks_cookies_secure():
 
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000
+
+
+def test_login_and_logout_are_audited():
+    user = UserFactory()
+    client = Client()
+    _login(client, user.username, PASSWORD)
+    client.post(reverse("portal:logout"))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(user.pk)).values_list("action", flat=True)
+    )
+    assert actions == ["account.login", "account.logout"]

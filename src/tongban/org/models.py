@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from tongban.core import crypto
@@ -251,6 +252,13 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or self.username
+
+    @cached_property
+    def role_label(self) -> str:
+        """The roles this account acts in, for the audit log (e.g. ``window_clerk``)."""
+        if self.kind == self.Kind.APPLICANT:
+            return "applicant"
+        return ",".join(sorted(set(self.assignments.values_list("role", flat=True))))
 
 
 class StaffRole(models.TextChoices):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page from local static files, not a CDN
     "tongban.core",
     "tongban.org",
     "tongban.api",
