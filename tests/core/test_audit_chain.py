@@ -44,44 +44,44 @@ def test_the_model_refuses_update_and_delete():
 
 def test_edited_entry_is_reported_at_its_sequence():
     _fill()
-    _sql(f"UPDATE {TABLE} SET action = %s WHERE sequence = 3", ["test.forged"])  # noqa: S608
+    _sql(f"UPDATE {TABLE} SET action = %s WHERE sequence = 3", ["test.forged"])
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (3, "edited")
 
 
 def test_edited_changes_field_is_reported():
     _fill()
-    _sql(f"UPDATE {TABLE} SET changes = %s WHERE sequence = 5", ['{"i": 50}'])  # noqa: S608
+    _sql(f"UPDATE {TABLE} SET changes = %s WHERE sequence = 5", ['{"i": 50}'])
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (5, "edited")
 
 
 def test_deleted_middle_entry_is_reported():
     _fill()
-    _sql(f"DELETE FROM {TABLE} WHERE sequence = 4")  # noqa: S608
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 4")
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (4, "deleted")
 
 
 def test_deleted_and_renumbered_entry_is_reported():
     _fill()
-    _sql(f"DELETE FROM {TABLE} WHERE sequence = 2")  # noqa: S608
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 2")
     for sequence in range(3, 7):
-        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence - 1, sequence])  # noqa: S608
+        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence - 1, sequence])
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (2, "deleted")
 
 
 def test_deleted_tail_is_reported():
     _fill()
-    _sql(f"DELETE FROM {TABLE} WHERE sequence >= 5")  # noqa: S608
+    _sql(f"DELETE FROM {TABLE} WHERE sequence >= 5")
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (5, "deleted")
 
 
 def test_deleted_tail_with_head_rewound_is_reported():
     entries = _fill()
-    _sql(f"DELETE FROM {TABLE} WHERE sequence = 6")  # noqa: S608
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 6")
     AuditHead.objects.filter(pk=1).update(last_sequence=5, last_hash=entries[4].entry_hash)
     _, problem = audit.verify_chain()
     assert problem is not None and problem.kind == "edited"
@@ -90,10 +90,10 @@ def test_deleted_tail_with_head_rewound_is_reported():
 def test_inserted_entry_in_the_middle_is_reported():
     _fill()
     for sequence in range(6, 3, -1):
-        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence + 1, sequence])  # noqa: S608
+        _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence + 1, sequence])
     forged = AuditEntry.objects.get(sequence=3)
     _sql(
-        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "  # noqa: S608
+        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "
         "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
         "entry_hash) VALUES (%s, %s, NULL, %s, '', 'test.thing', '99', '', 'test.forged', %s, '', "
         "%s, %s)",
@@ -106,7 +106,7 @@ def test_inserted_entry_in_the_middle_is_reported():
 def test_appended_entry_is_reported():
     entries = _fill()
     _sql(
-        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "  # noqa: S608
+        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "
         "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
         "entry_hash) VALUES (7, %s, NULL, 'intruder', '', 'test.thing', '7', '', 'test.forged', "
         "'{}', '', %s, %s)",
@@ -125,8 +125,8 @@ def test_command_reports_intact_chain(capsys):
 
 def test_command_exits_1_and_names_the_first_broken_entry(capsys):
     _fill()
-    _sql(f"UPDATE {TABLE} SET actor_label = 'someone else' WHERE sequence = 2")  # noqa: S608
-    _sql(f"DELETE FROM {TABLE} WHERE sequence = 5")  # noqa: S608
+    _sql(f"UPDATE {TABLE} SET actor_label = 'someone else' WHERE sequence = 2")
+    _sql(f"DELETE FROM {TABLE} WHERE sequence = 5")
     with pytest.raises(SystemExit) as exit_info:
         call_command("audit", "verify")
     assert exit_info.value.code == 1
