@@ -19,9 +19,41 @@ def _fill(count: int = 6) -> list[AuditEntry]:
     ]
 
 
+def _bypass_append_only_triggers() -> None:
+    """What an intruder with full database rights does first (undone when the test's
+    transaction rolls back): the hash chain must catch what the triggers no longer stop."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        else:
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
+
+
 def _sql(statement: str, params=()) -> None:
+    _bypass_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"UPDATE {TABLE} SET action = 'x' WHERE sequence = 1",
+        f"DELETE FROM {TABLE} WHERE sequence = 1",
+    ],
+)
+def test_the_database_itself_refuses_update_and_delete(statement):
+    from django.db import DatabaseError, transaction
+
+    _fill(1)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
+    assert audit.verify_chain() == (1, None)
 
 
 def test_untouched_chain_verifies():
