@@ -1,12 +1,13 @@
 """On PostgreSQL the database itself refuses UPDATE and DELETE on the audit log.
 
-The hash chain detects tampering; the trigger prevents it for anyone who is not a
-superuser able to disable triggers. SQLite gets the same through a trigger too.
+The hash chain detects tampering; the trigger prevents it for anyone who cannot disable
+triggers. Row triggers do not fire on TRUNCATE, so test-database flushes still work.
+SQLite (development, demo) has no such trigger: its flush deletes row by row.
 """
 
 from django.db import migrations
 
-POSTGRES_UP = """
+UP = """
 CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
 BEGIN
     RAISE EXCEPTION 'the audit log is append-only (%% refused)', TG_OP;
@@ -16,36 +17,20 @@ CREATE TRIGGER core_auditentry_append_only
     BEFORE UPDATE OR DELETE ON core_auditentry
     FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only();
 """
-POSTGRES_DOWN = """
+DOWN = """
 DROP TRIGGER IF EXISTS core_auditentry_append_only ON core_auditentry;
 DROP FUNCTION IF EXISTS core_auditentry_append_only();
 """
-SQLITE_UP = [
-    "CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (UPDATE refused)'); END;",
-    "CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only (DELETE refused)'); END;",
-]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
-]
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_UP)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_UP:
-            schema_editor.execute(statement)
+        schema_editor.execute(UP)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_DOWN)
-    elif schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_DOWN:
-            schema_editor.execute(statement)
+        schema_editor.execute(DOWN)
 
 
 class Migration(migrations.Migration):
