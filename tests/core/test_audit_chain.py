@@ -33,6 +33,17 @@ def _sql(statement: str, params=()) -> None:
         cursor.execute(statement, params)
 
 
+def _forge(sequence: int, *, after: AuditEntry) -> None:
+    """Insert an entry the chain never recorded, linked to ``after`` (no key: a guessed MAC)."""
+    _sql(
+        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "
+        "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
+        "entry_hash) VALUES (%s, %s, NULL, 'intruder', '', 'test.thing', '99', '', "
+        "'test.forged', '{}', '', %s, %s)",
+        [sequence, after.recorded_at, after.entry_hash, "f" * 64],
+    )
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -122,27 +133,14 @@ def test_inserted_entry_in_the_middle_is_reported():
     _fill()
     for sequence in range(6, 3, -1):
         _sql(f"UPDATE {TABLE} SET sequence = %s WHERE sequence = %s", [sequence + 1, sequence])
-    forged = AuditEntry.objects.get(sequence=3)
-    _sql(
-        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "
-        "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
-        "entry_hash) VALUES (%s, %s, NULL, %s, '', 'test.thing', '99', '', 'test.forged', %s, '', "
-        "%s, %s)",
-        [4, forged.recorded_at, "intruder", "{}", forged.entry_hash, "f" * 64],
-    )
+    _forge(4, after=AuditEntry.objects.get(sequence=3))
     _, problem = audit.verify_chain()
     assert (problem.sequence, problem.kind) == (4, "inserted")
 
 
 def test_appended_entry_is_reported():
     entries = _fill()
-    _sql(
-        f"INSERT INTO {TABLE} (sequence, recorded_at, actor_user_id, actor_label, actor_role, "
-        "object_type, object_id, object_label, action, changes, request_id, previous_hash, "
-        "entry_hash) VALUES (7, %s, NULL, 'intruder', '', 'test.thing', '7', '', 'test.forged', "
-        "'{}', '', %s, %s)",
-        [entries[-1].recorded_at, entries[-1].entry_hash, "e" * 64],
-    )
+    _forge(7, after=entries[-1])
     _, problem = audit.verify_chain()
     assert problem.kind == "inserted"
     assert problem.sequence == 7
