@@ -24,5 +24,7 @@ def landing_url_for(user: User) -> str:
     roles = set(user.assignments.values_list("role", flat=True))
     for role, url_name in ROLE_LANDING:
         if role in roles:
+            if url_name.startswith("admin:") and not user.is_staff:
+                continue  # the Django admin needs is_staff; fall through to the workbench
             return reverse(url_name)
     return reverse("workbench:home")
