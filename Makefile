@@ -33,6 +33,7 @@ checks:
 	DJANGO_SETTINGS_MODULE=tongban.settings.production \
 	TONGBAN_VAR_DIR=$$(mktemp -d) \
 	TONGBAN_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	TONGBAN_FIELD_KEY=check-deploy-field-key TONGBAN_AUDIT_KEY=check-deploy-audit-key \
 	TONGBAN_ALLOWED_HOSTS=tongban.example.gov.cn \
 	$(BIN)/tongban check --deploy --fail-level WARNING
 	$(BIN)/python scripts/check_messages.py

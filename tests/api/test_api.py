@@ -225,3 +225,20 @@ def test_request_id_is_echoed_and_recorded():
     )
     assert response["X-Request-ID"] == "trace-0000-1111"
     assert AuditEntry.objects.get(action="applicant.register").request_id == "trace-0000-1111"
+
+
+def test_session_write_without_csrf_token_is_refused_in_chinese():
+    window = WindowFactory()
+    manager = staff(StaffRole.HALL_MANAGER, service_point=window.service_point)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    response = client.post(
+        f"/api/v1/org/windows/{window.pk}/status",
+        {"is_open": False},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert "刷新" in response.json()["message"]
+    window.refresh_from_db()
+    assert window.is_open is True

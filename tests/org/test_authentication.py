@@ -73,11 +73,27 @@ def test_session_cookie_is_http_only_and_lax():
     assert cookie["samesite"] == "Lax"
 
 
-def test_production_profile_marks_cookies_secure():
-    from tongban.settings import production
+def _production_settings(monkeypatch, **env):
+    import importlib
+    import sys
 
+    for name in ("TONGBAN_SECRET_KEY", "TONGBAN_FIELD_KEY", "TONGBAN_AUDIT_KEY"):
+        monkeypatch.setenv(name, env.get(name, f"{name.lower()}-for-test"))
+    sys.modules.pop("tongban.settings.production", None)
+    return importlib.import_module("tongban.settings.production")
+
+
+def test_production_profile_marks_cookies_secure(monkeypatch):
+    production = _production_settings(monkeypatch)
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000
+
+
+def test_production_refuses_to_start_without_shared_keys(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="TONGBAN_AUDIT_KEY"):
+        _production_settings(monkeypatch, TONGBAN_AUDIT_KEY="")
 
 
 def test_login_and_logout_are_audited():

@@ -92,6 +92,13 @@ def _not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(
+            request,
+            403,
+            "csrf_failed",
+            _("The form expired or did not come from this site; reload the page."),
+        )
     return _error(request, exc.status_code, "error", str(exc))
 
 

@@ -52,13 +52,33 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Code lengths per level: GB/T 2260 to county level, then 9 and 12 digits.
+    CODE_LENGTHS = {1: 6, 2: 6, 3: 6, 4: 9, 5: 12}
+
     def clean(self) -> None:
+        if self.level and self.code and len(self.code) != self.CODE_LENGTHS[self.level]:
+            raise ValidationError(
+                {
+                    "code": _("A region at this level has a %(length)d-digit code.")
+                    % {"length": self.CODE_LENGTHS[self.level]}
+                }
+            )
+        if self.parent_id and self.code and not self._code_fits_parent():
+            raise ValidationError(
+                {"code": _("The code does not lie within the parent region's code.")}
+            )
         if self.parent_id and self.parent.level >= self.level:
             raise ValidationError(
                 {"parent": _("The parent region must be at a higher level than this one.")}
             )
         if self.parent_id is None and self.level != self.Level.PROVINCE:
             raise ValidationError({"parent": _("Only a province may have no parent region.")})
+
+    def _code_fits_parent(self) -> bool:
+        parent_code = self.parent.code
+        # 370000 (province) → 3714xx (city) → 371402 (county) → 371402001 → 371402001001
+        significant = {1: 2, 2: 4, 3: 6, 4: 9}[self.parent.level]
+        return self.code[:significant] == parent_code[:significant]
 
     def ancestors(self) -> list["Region"]:
         chain, node = [], self.parent
@@ -237,7 +257,9 @@ class User(AbstractUser):
         STAFF = "staff", _("Staff")
         APPLICANT = "applicant", _("Applicant")
 
-    kind = models.CharField(_("account kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(
+        _("account kind"), max_length=16, choices=Kind.choices, default=Kind.STAFF
+    )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("failed logins"), default=0)
@@ -310,11 +332,28 @@ class StaffAssignment(models.Model):
         ordering = ["user", "role"]
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
+        # NULLs are distinct in SQL, so one constraint per shape of scope.
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "role", "agency", "service_point"],
-                name="assignment_unique",
-            )
+                condition=Q(agency__isnull=False, service_point__isnull=False),
+                name="assignment_unique_both",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"],
+                condition=Q(agency__isnull=False, service_point__isnull=True),
+                name="assignment_unique_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "service_point"],
+                condition=Q(agency__isnull=True, service_point__isnull=False),
+                name="assignment_unique_point",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(agency__isnull=True, service_point__isnull=True),
+                name="assignment_unique_global",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -389,14 +428,21 @@ class Applicant(models.Model):
         verbose_name_plural = _("applicants")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="person") & Q(credit_code__isnull=True))
-                | (Q(kind="legal") & Q(id_number_index__isnull=True)),
+                condition=(
+                    Q(kind="person", credit_code__isnull=True, id_number_index__isnull=False)
+                )
+                | Q(kind="legal", id_number_index__isnull=True, credit_code__isnull=False),
                 name="applicant_identifier_matches_kind",
             )
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.credit_code:
+            self.credit_code = self.credit_code.strip().upper()
+        super().save(*args, **kwargs)
 
     def set_id_number(self, raw: str) -> None:
         number = validate_resident_id(raw)

@@ -191,7 +191,12 @@ def _staff_scope(principal: Principal, queryset: QuerySet) -> QuerySet:
 COUNTER_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.HELPER_AGENT, StaffRole.HALL_MANAGER)
 
 
-@rule("org.register_applicant", _("Only window clerks and helper agents register applicants."))
+@rule(
+    "org.register_applicant",
+    _(
+        "Only window clerks, helper agents and hall managers of this service point register applicants."
+    ),
+)
 def _register_applicant(principal: Principal, service_point: Any = None) -> bool:
     if principal.kind == "client":
         return "applicants:write" in principal.scopes
@@ -224,7 +229,8 @@ def _applicant_scope(principal: Principal, queryset: QuerySet) -> QuerySet:
     if principal.is_platform_admin:
         return queryset
     # Counter staff look applicants up to serve them at any point in the city (市域通办);
-    # others see applicants only through the cases they handle (added by the cases app).
+    # others will see applicants through the cases they handle, under the cases app's own
+    # actions (registering the same action name again would replace this rule, not add).
     if principal.service_point_ids(*COUNTER_ROLES):
         return queryset
     return queryset.none()

@@ -153,7 +153,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LANGUAGE_COOKIE_NAME = "tongban_language"
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TONGBAN_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
