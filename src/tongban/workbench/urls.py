@@ -11,4 +11,5 @@ urlpatterns = [
     path("agent/", views.agent, name="agent"),
     path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),
+    path("hall/windows/<int:pk>/status/", views.window_status, name="window-status"),
 ]
