@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
@@ -23,11 +24,13 @@ if not python.exists():
         venv.create(target, with_pip=False, clear=True)
 
 if subprocess.call([str(python), "-m", "pip", "--version"], stdout=subprocess.DEVNULL) != 0:
-    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as response:
+    index = "https://pypi.org/pypi/pip/json"
+    with urllib.request.urlopen(index, timeout=60) as response:
         release = json.load(response)
     wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / wheel["filename"]
-        urllib.request.urlretrieve(wheel["url"], path)  # noqa: S310
+        # Mirrors answer with addresses relative to the JSON document.
+        urllib.request.urlretrieve(urllib.parse.urljoin(index, wheel["url"]), path)  # noqa: S310
         subprocess.check_call([str(python), f"{path}/pip", "install", "--quiet", str(path)])
 print(f"virtualenv ready: {target}")
