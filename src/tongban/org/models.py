@@ -290,6 +290,7 @@ class StaffRole(models.TextChoices):
     HELPER_AGENT = "helper_agent", _("Helper agent")
     SUPERVISING_OFFICER = "supervising_officer", _("Supervising-department officer")
     HALL_MANAGER = "hall_manager", _("Hall manager")
+    CATALOG_ADMIN = "catalog_admin", _("Catalog administrator")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
 

@@ -67,6 +67,7 @@ API_SCOPES = {
     "org:read": _("Read staff of the client's own agency"),
     "applicants:read": _("Look up applicants"),
     "applicants:write": _("Register applicants"),
+    "catalog:write": _("Edit the catalog items of the client's own agency"),
 }
 
 

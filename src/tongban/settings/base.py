@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page from local static files, not a CDN
     "tongban.core",
     "tongban.org",
+    "tongban.catalog",
     "tongban.api",
     "tongban.portal",
     "tongban.workbench",

@@ -1,0 +1,355 @@
+"""The service catalog (事项目录): items, their versions, materials and situations.
+
+An ``Item`` is the stable identity (its codes); everything a guide shows lives in an
+``ItemVersion``. Drafts are edited, reviewed and published with an effective date; a
+published version never changes again (a case keeps the version it was filed under).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tongban.org.models import Agency, Region
+
+
+class ItemType(models.TextChoices):
+    """事项类型, the codes of the national exchange tables (domain.md §1.2)."""
+
+    LICENSING = "01", _("Administrative licensing")
+    PENALTY = "02", _("Administrative penalty")
+    COERCION = "03", _("Administrative coercion")
+    LEVY = "04", _("Administrative levy")
+    BENEFIT = "05", _("Administrative benefit payment")
+    INSPECTION = "06", _("Administrative inspection")
+    CONFIRMATION = "07", _("Administrative confirmation")
+    AWARD = "08", _("Administrative award")
+    ADJUDICATION = "09", _("Administrative adjudication")
+    OTHER_POWER = "10", _("Other administrative power")
+    PUBLIC_SERVICE = "20", _("Public service")
+    # No national code was found for filing (行政备案); configurable, see domain.md §1.2.
+    FILING = "30", _("Administrative filing")
+
+
+class Item(models.Model):
+    """A service item (政务服务事项) as the implementing agency publishes it."""
+
+    catalog_code = models.CharField(_("basic code"), max_length=50, db_index=True)
+    impl_code = models.CharField(_("implementation code"), max_length=64, unique=True)
+    handling_item_code = models.CharField(_("handling-item code"), max_length=64, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="items",
+        verbose_name=_("implementing agency"),
+    )
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["impl_code"]
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+
+    def __str__(self) -> str:
+        current = (
+            self.versions.filter(status=ItemVersion.Status.PUBLISHED).order_by("-number").first()
+        )
+        return f"{current.name if current else self.impl_code}"
+
+
+class ItemVersion(models.Model):
+    """One version of an item's guide: what a case filed under it is bound by."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Sent back")
+
+    class PowerSource(models.TextChoices):
+        STATUTORY = "statutory", _("Statutory")
+        DELEGATED = "delegated", _("Delegated (授权)")
+        ENTRUSTED = "entrusted", _("Entrusted (委托)")
+
+    class CaseType(models.TextChoices):
+        INSTANT = "instant", _("Instant (即办件)")
+        COMMITTED = "committed", _("Committed time limit (承诺件)")
+
+    class LimitUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        WORKING_HOURS = "working_hours", _("working hours")
+
+    class Reach(models.TextChoices):
+        SERVICE_POINT = "service_point", _("At the agency's own service point")
+        COUNTY = "county", _("Anywhere in its county")
+        CITY = "city", _("At any service point in the city (市域通办)")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    change_note = models.TextField(_("what changed"), blank=True)
+
+    name = models.CharField(_("name"), max_length=500)
+    item_type = models.CharField(_("item type"), max_length=2, choices=ItemType.choices)
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True, help_text=_("Words people search with.")
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    power_source = models.CharField(
+        _("power source"), max_length=16, choices=PowerSource.choices, default=PowerSource.STATUTORY
+    )
+    delegating_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="delegated_item_versions",
+        verbose_name=_("delegating or entrusting agency"),
+    )
+    levels = models.JSONField(
+        _("exercising levels"), default=list, blank=True, help_text=_('e.g. ["city", "county"]')
+    )
+    acceptance_conditions = models.TextField(_("acceptance conditions"), blank=True)
+    case_type = models.CharField(_("case type"), max_length=16, choices=CaseType.choices)
+    statutory_limit = models.PositiveIntegerField(_("statutory time limit"))
+    statutory_limit_unit = models.CharField(
+        _("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    promised_limit = models.PositiveIntegerField(_("promised time limit"))
+    promised_limit_unit = models.CharField(
+        _("unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    special_procedures = models.TextField(
+        _("special procedures"),
+        blank=True,
+        help_text=_("Hearing, testing, expert review… (clock stops)."),
+    )
+    fee_required = models.BooleanField(_("fee charged"), default=False)
+    fee_description = models.TextField(_("fee and its legal basis"), blank=True)
+    online_depth = models.PositiveSmallIntegerField(
+        _("online depth"), choices=[(1, "Ⅰ"), (2, "Ⅱ"), (3, "Ⅲ"), (4, "Ⅳ")], default=1
+    )
+    onsite_visits = models.PositiveSmallIntegerField(_("on-site visits required"), default=1)
+    handling_modes = models.JSONField(
+        _("handling modes"), default=list, blank=True, help_text=_("window, online, mail")
+    )
+    reach = models.CharField(
+        _("where it can be applied for"),
+        max_length=16,
+        choices=Reach.choices,
+        default=Reach.SERVICE_POINT,
+    )
+    target_applicants = models.JSONField(
+        _("target applicants"), default=list, help_text=_("person, enterprise, organisation")
+    )
+    supervising_agencies = models.ManyToManyField(
+        Agency,
+        blank=True,
+        related_name="supervised_item_versions",
+        verbose_name=_("supervising departments"),
+    )
+    procedure = models.TextField(_("procedure"), blank=True)
+    location = models.TextField(_("where to apply"), blank=True)
+    contact = models.CharField(_("enquiries"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["item", "-number"]
+        verbose_name = _("item version")
+        verbose_name_plural = _("item versions")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="item_version_number_unique"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status__in=["draft", "in_review", "rejected"]),
+                name="item_one_open_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(promised_limit__lte=models.F("statutory_limit"))
+                | ~Q(promised_limit_unit=models.F("statutory_limit_unit")),
+                name="promise_within_statutory_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = getattr(instance, "status", None)
+        return instance
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_loaded_status", None) == self.Status.PUBLISHED:
+            raise PublishedVersionIsImmutable(self)
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def delete(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED:
+            raise PublishedVersionIsImmutable(self)
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.REJECTED}
+
+
+class PublishedVersionIsImmutable(TypeError):
+    """A published version is what cases were filed under: start a new draft instead."""
+
+    def __init__(self, version: "ItemVersion") -> None:
+        super().__init__(f"{version} is published and cannot change; start a new draft")
+
+
+class VersionPartMixin:
+    """Materials, questions and answers change only while their version is editable."""
+
+    def _version(self) -> ItemVersion:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        if self._version().status == ItemVersion.Status.PUBLISHED:
+            raise PublishedVersionIsImmutable(self._version())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._version().status == ItemVersion.Status.PUBLISHED:
+            raise PublishedVersionIsImmutable(self._version())
+        return super().delete(*args, **kwargs)
+
+
+class Material(VersionPartMixin, models.Model):
+    """An application material (申请材料). There is no photocopy kind (plan measure 18)."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", _("Original (scanned at the window)")
+        ELECTRONIC = "electronic", _("Electronic file")
+        FORM = "form", _("Form to fill in")
+
+    class Necessity(models.TextChoices):
+        REQUIRED = "required", _("Required")
+        OPTIONAL = "optional", _("Optional")
+        DEFERRABLE = "deferrable", _("May be supplied later (容缺)")
+
+    class Source(models.TextChoices):
+        APPLICANT = "applicant", _("Prepared by the applicant")
+        GOVERNMENT = "government", _("Issued by a government body")
+        SHARED_DATA = "shared_data", _("Obtainable from shared data")
+        E_CERTIFICATE = "e_certificate", _("Obtainable from an e-certificate")
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    necessity = models.CharField(
+        _("necessity"), max_length=16, choices=Necessity.choices, default=Necessity.REQUIRED
+    )
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.APPLICANT
+    )
+    acceptance_standard = models.TextField(_("acceptance standard"), blank=True)
+    blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
+    sample = models.FileField(_("filled sample"), upload_to="catalog/samples/", blank=True)
+    applies_when = models.ManyToManyField(
+        "SituationOption",
+        blank=True,
+        related_name="materials",
+        verbose_name=_("applies when"),
+        help_text=_(
+            "Empty: always. Otherwise, for each question named here, one of these answers."
+        ),
+    )
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def _version(self) -> ItemVersion:
+        return self.version
+
+    @property
+    def verifiable(self) -> bool:
+        """Not asked for where the source can confirm it (三减一优)."""
+        return self.source in {self.Source.SHARED_DATA, self.Source.E_CERTIFICATE}
+
+
+class SituationQuestion(VersionPartMixin, models.Model):
+    """A question that narrows the guide to the applicant's situation (情形)."""
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = _("situation question")
+        verbose_name_plural = _("situation questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _version(self) -> ItemVersion:
+        return self.version
+
+
+class SituationOption(VersionPartMixin, models.Model):
+    """One answer; it may change the time limit, the fee or add conditions."""
+
+    question = models.ForeignKey(
+        SituationQuestion, on_delete=models.CASCADE, related_name="options"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("answer"), max_length=300)
+    promised_limit = models.PositiveIntegerField(
+        _("promised time limit for this answer"), null=True, blank=True
+    )
+    fee_description = models.CharField(_("fee for this answer"), max_length=300, blank=True)
+    conditions = models.TextField(_("extra conditions for this answer"), blank=True)
+
+    class Meta:
+        ordering = ["question", "order", "pk"]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self) -> str:
+        return f"{self.question.text}: {self.text}"
+
+    def _version(self) -> ItemVersion:
+        return self.question.version
+
+
+class Delegation(models.Model):
+    """A lower level authorised to handle an item (事项下放): the county sees it as its own."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="delegations")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("region"))
+    handling_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="delegated_items",
+        verbose_name=_("handling agency"),
+    )
+    effective_from = models.DateField(_("effective from"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "region"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+
+    def __str__(self) -> str:
+        return f"{self.item} → {self.handling_agency}"
