@@ -56,7 +56,10 @@ def start_draft(principal: Principal, item: Item) -> ItemVersion:
             )
         draft = copy_version(source)
         audit.record(
-            "catalog.draft", item, changes={"version": draft.number, "copied_from": source.number}
+            "catalog.draft",
+            item,
+            changes={"version": draft.number, "copied_from": source.number},
+            actor=principal.actor,
         )
         return draft
 
@@ -68,12 +71,14 @@ def copy_version(source: ItemVersion) -> ItemVersion:
     questions = list(source.questions.prefetch_related("options"))
     materials = list(source.materials.prefetch_related("applies_when"))
     draft = ItemVersion.objects.get(pk=source.pk)
+    draft._loaded_status = None  # a new row, not the published one
     draft.pk = None
     draft.number = number
     draft.status = ItemVersion.Status.DRAFT
     draft.effective_from = None
     draft.published_at = None
     draft.published_by = None
+    draft.submitted_by = None
     draft.change_note = ""
     draft.save()
     draft.supervising_agencies.set(supervising)
@@ -146,12 +151,14 @@ def _move(principal: Principal, version: ItemVersion, transition: str, **details
             version.published_by = principal.user
         if transition == "submit":
             version.change_note = details["change_note"]
+            version.submitted_by = principal.user
         version.status = target
         version.save()
         audit.record(
             f"catalog.{transition}",
             version,
             changes={"status": [before, target], **{k: str(v) for k, v in details.items()}},
+            actor=principal.actor,
         )
     return version
 
@@ -167,7 +174,10 @@ def cancel_item(principal: Principal, item: Item, *, on: dt.date, reason: str) -
         item.cancelled_on = on
         item.save(update_fields=["cancelled_on"])
         audit.record(
-            "catalog.cancel", item, changes={"cancelled_on": on.isoformat(), "reason": reason}
+            "catalog.cancel",
+            item,
+            changes={"cancelled_on": on.isoformat(), "reason": reason},
+            actor=principal.actor,
         )
     return item
 
@@ -210,6 +220,7 @@ def delegate_item(
                 "agency": handling_agency.credit_code,
                 "effective_from": effective_from.isoformat(),
             },
+            actor=principal.actor,
         )
     return delegation
 

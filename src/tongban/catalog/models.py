@@ -91,6 +91,9 @@ class ItemVersion(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -181,12 +184,6 @@ class ItemVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = getattr(instance, "status", None)
-        return instance
-
     def save(self, *args, **kwargs):
         if getattr(self, "_loaded_status", None) == self.Status.PUBLISHED:
             raise PublishedVersionIsImmutable(self)
@@ -197,6 +194,12 @@ class ItemVersion(models.Model):
         if self.status == self.Status.PUBLISHED:
             raise PublishedVersionIsImmutable(self)
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_status = getattr(instance, "status", None)
+        return instance
 
     @property
     def is_editable(self) -> bool:

@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from tongban.core.context import Actor
+
 from .models import Applicant, StaffAssignment, StaffRole, User, Window
 
 
@@ -32,6 +34,19 @@ class Principal:
         if self.client is not None:
             return f"api:{self.client.name}"
         return "anonymous"
+
+    @property
+    def actor(self) -> Actor:
+        """Who the audit log names for what this principal does."""
+        if self.user is not None:
+            return Actor(
+                user_id=self.user.pk,
+                label=self.user.get_username(),
+                role=",".join(sorted(self.roles)) or self.kind,
+            )
+        if self.client is not None:
+            return Actor(user_id=None, label=self.label, role="api_client")
+        return Actor(user_id=None, label="anonymous", role="anonymous")
 
     @property
     def roles(self) -> set[str]:
