@@ -8,6 +8,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from tongban import __version__
+from tongban.catalog.api import router as catalog_router
+from tongban.catalog.models import PublishedVersionIsImmutable
 from tongban.core.api import ApiError
 from tongban.org.api import router as org_router
 
@@ -24,6 +26,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/org", org_router)
+api.add_router("/catalog", catalog_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):
@@ -66,6 +69,16 @@ def _schema_error(request, exc: SchemaValidationError):
         "invalid_request",
         _("The request is not well formed: check %(field)s.") % {"field": where or _("the body")},
         errors=errors,
+    )
+
+
+@api.exception_handler(PublishedVersionIsImmutable)
+def _immutable(request, exc):
+    return _error(
+        request,
+        409,
+        "published_is_immutable",
+        _("A published version cannot change; start a new draft."),
     )
 
 

@@ -1,0 +1,356 @@
+"""``/api/v1/catalog``: items and their guides (read for everyone); drafting, review,
+publication, cancellation and delegation for catalog administrators and authorised
+department systems."""
+
+import datetime as dt
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from tongban.core.api import ApiError, ErrorOut
+from tongban.org.api_auth import AUTH, PUBLIC
+from tongban.org.models import Agency, Region
+
+from . import actions
+from .diff import diff_versions
+from .guide import IncompleteAnswers, guide_for
+from .models import Item, ItemVersion, Material, SituationQuestion
+from .transitions import IllegalTransition
+
+router = Router(tags=["catalog"])
+
+
+class MaterialOut(Schema):
+    id: int
+    name: str
+    kind: str
+    copies: int
+    necessity: str
+    source: str
+    verifiable: bool
+    acceptance_standard: str
+
+
+class OptionOut(Schema):
+    id: int
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    options: list[OptionOut]
+
+    @staticmethod
+    def resolve_options(question: SituationQuestion) -> list:
+        return list(question.options.all())
+
+
+class VersionOut(Schema):
+    id: int
+    number: int
+    status: str
+    effective_from: dt.date | None
+    name: str
+    item_type: str
+    keywords: str
+    legal_basis: str
+    power_source: str
+    delegating_agency_id: int | None
+    levels: list[str]
+    acceptance_conditions: str
+    case_type: str
+    statutory_limit: int
+    statutory_limit_unit: str
+    promised_limit: int
+    promised_limit_unit: str
+    special_procedures: str
+    fee_required: bool
+    fee_description: str
+    online_depth: int
+    onsite_visits: int
+    handling_modes: list[str]
+    reach: str
+    target_applicants: list[str]
+    supervising_agency_ids: list[int]
+    procedure: str
+    location: str
+    contact: str
+    change_note: str
+
+    @staticmethod
+    def resolve_supervising_agency_ids(version: ItemVersion) -> list[int]:
+        return [agency.pk for agency in version.supervising_agencies.all()]
+
+
+class VersionDetailOut(VersionOut):
+    materials: list[MaterialOut]
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_materials(version: ItemVersion) -> list:
+        return list(version.materials.all())
+
+    @staticmethod
+    def resolve_questions(version: ItemVersion) -> list:
+        return list(version.questions.all())
+
+
+class ItemOut(Schema):
+    id: int
+    catalog_code: str
+    impl_code: str
+    handling_item_code: str
+    agency_id: int
+    cancelled_on: dt.date | None
+    name: str | None = Field(None, description="name in the version in force today")
+    current_version: int | None = None
+
+    @staticmethod
+    def _in_force(item: Item) -> ItemVersion | None:
+        if hasattr(item, "in_force"):  # prefetched for lists
+            return item.in_force[0] if item.in_force else None
+        return actions.current_version(item)
+
+    @staticmethod
+    def resolve_name(item: Item) -> str | None:
+        current = ItemOut._in_force(item)
+        return current.name if current else None
+
+    @staticmethod
+    def resolve_current_version(item: Item) -> int | None:
+        current = ItemOut._in_force(item)
+        return current.number if current else None
+
+
+class ItemFilter(FilterSchema):
+    agency: Annotated[int | None, FilterLookup("agency_id")] = None
+    code: Annotated[str | None, FilterLookup("impl_code")] = None
+
+
+class GuideIn(Schema):
+    answers: list[int] = Field(default_factory=list, description="ids of the chosen answers")
+
+
+class GuideOut(Schema):
+    version: int
+    materials: list[MaterialOut]
+    conditions: list[str]
+    promised_limit: int
+    promised_limit_unit: str
+    fees: list[str]
+
+
+class SubmitIn(Schema):
+    change_note: str
+
+
+class SendBackIn(Schema):
+    reason: str
+
+
+class PublishIn(Schema):
+    effective_from: dt.date
+
+
+class CancelIn(Schema):
+    on: dt.date
+    reason: str
+
+
+class DelegateIn(Schema):
+    region_code: str
+    handling_agency_id: int
+    effective_from: dt.date
+
+
+class DelegationOut(Schema):
+    id: int
+    region_code: str = Field(alias="region.code")
+    handling_agency_id: int
+    effective_from: dt.date
+
+
+class DiffOut(Schema):
+    fields: dict[str, list]
+    materials_added: list[str]
+    materials_removed: list[str]
+    materials_changed: dict[str, dict[str, list]]
+    questions_added: list[str]
+    questions_removed: list[str]
+
+
+def _version_queryset():
+    return ItemVersion.objects.prefetch_related(
+        "supervising_agencies",
+        Prefetch("materials", Material.objects.order_by("order", "pk")),
+        Prefetch("questions", SituationQuestion.objects.prefetch_related("options")),
+    )
+
+
+def _current(item: Item) -> ItemVersion:
+    version = actions.current_version(item)
+    if version is None:
+        raise ApiError(404, "not_published", _("This item has no version in force."))
+    return _version_queryset().get(pk=version.pk)
+
+
+@router.get("/items", response=list[ItemOut], auth=PUBLIC)
+@paginate(PageNumberPagination)
+def list_items(request, filters: Query[ItemFilter]):
+    today = timezone.localdate()
+    items = filters.filter(Item.objects.all()).prefetch_related(
+        Prefetch(
+            "versions",
+            ItemVersion.objects.filter(
+                status=ItemVersion.Status.PUBLISHED, effective_from__lte=today
+            ).order_by("-effective_from", "-number"),
+            to_attr="in_force",
+        )
+    )
+    return items
+
+
+@router.get("/items/{impl_code}", response={200: VersionDetailOut, 404: ErrorOut}, auth=PUBLIC)
+def get_item_guide(request, impl_code: str):
+    """The version in force today, with its materials and situation questions."""
+    return _current(get_object_or_404(Item, impl_code=impl_code))
+
+
+@router.get(
+    "/items/{impl_code}/versions/{number}",
+    response={200: VersionDetailOut, 404: ErrorOut},
+    auth=PUBLIC,
+)
+def get_item_version(request, impl_code: str, number: int):
+    """Any published version (a case keeps the one it was filed under)."""
+    return get_object_or_404(
+        _version_queryset(),
+        item__impl_code=impl_code,
+        number=number,
+        status=ItemVersion.Status.PUBLISHED,
+    )
+
+
+@router.post(
+    "/items/{impl_code}/guide", response={200: GuideOut, 400: ErrorOut, 404: ErrorOut}, auth=PUBLIC
+)
+def narrow_guide(request, impl_code: str, payload: GuideIn):
+    """What applies to an applicant who gave these answers (every question answered)."""
+    version = _current(get_object_or_404(Item, impl_code=impl_code))
+    try:
+        guide = guide_for(version, payload.answers)
+    except IncompleteAnswers as error:
+        raise ValidationError(
+            _("Answer every situation question: %(questions)s")
+            % {"questions": "; ".join(q.text for q in error.questions)}
+        ) from None
+    return {
+        "version": version.number,
+        "materials": guide.materials,
+        "conditions": guide.conditions,
+        "promised_limit": guide.promised_limit,
+        "promised_limit_unit": version.promised_limit_unit,
+        "fees": guide.fees,
+    }
+
+
+@router.get(
+    "/items/{impl_code}/diff/{old}/{new}", response={200: DiffOut, 404: ErrorOut}, auth=PUBLIC
+)
+def diff(request, impl_code: str, old: int, new: int):
+    item = get_object_or_404(Item, impl_code=impl_code)
+    result = diff_versions(
+        get_object_or_404(ItemVersion, item=item, number=old),
+        get_object_or_404(ItemVersion, item=item, number=new),
+    )
+    return {
+        "fields": {k: list(v) for k, v in result.fields.items()},
+        "materials_added": result.materials_added,
+        "materials_removed": result.materials_removed,
+        "materials_changed": {
+            name: {f: list(pair) for f, pair in changes.items()}
+            for name, changes in result.materials_changed.items()
+        },
+        "questions_added": result.questions_added,
+        "questions_removed": result.questions_removed,
+    }
+
+
+WRITE = {200: VersionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _transition(call):
+    try:
+        return call()
+    except IllegalTransition as error:
+        raise ApiError(409, "illegal_transition", str(error)) from None
+
+
+@router.post("/items/{impl_code}/drafts", response=WRITE, auth=AUTH)
+def start_draft(request, impl_code: str):
+    item = get_object_or_404(Item, impl_code=impl_code)
+    return actions.start_draft(request.principal, item)
+
+
+def _draft(impl_code: str, number: int) -> ItemVersion:
+    return get_object_or_404(ItemVersion, item__impl_code=impl_code, number=number)
+
+
+@router.post("/items/{impl_code}/versions/{number}/submit", response=WRITE, auth=AUTH)
+def submit(request, impl_code: str, number: int, payload: SubmitIn):
+    version = _draft(impl_code, number)
+    return _transition(
+        lambda: actions.submit_for_review(
+            request.principal, version, change_note=payload.change_note
+        )
+    )
+
+
+@router.post("/items/{impl_code}/versions/{number}/send-back", response=WRITE, auth=AUTH)
+def send_back(request, impl_code: str, number: int, payload: SendBackIn):
+    version = _draft(impl_code, number)
+    return _transition(lambda: actions.send_back(request.principal, version, reason=payload.reason))
+
+
+@router.post("/items/{impl_code}/versions/{number}/publish", response=WRITE, auth=AUTH)
+def publish(request, impl_code: str, number: int, payload: PublishIn):
+    version = _draft(impl_code, number)
+    return _transition(
+        lambda: actions.publish(request.principal, version, effective_from=payload.effective_from)
+    )
+
+
+@router.post(
+    "/items/{impl_code}/cancel", response={200: ItemOut, 400: ErrorOut, 403: ErrorOut}, auth=AUTH
+)
+def cancel(request, impl_code: str, payload: CancelIn):
+    item = get_object_or_404(Item, impl_code=impl_code)
+    return actions.cancel_item(request.principal, item, on=payload.on, reason=payload.reason)
+
+
+@router.post(
+    "/items/{impl_code}/delegations",
+    response={201: DelegationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
+)
+def delegate(request, impl_code: str, payload: DelegateIn):
+    item = get_object_or_404(Item, impl_code=impl_code)
+    region = get_object_or_404(Region, code=payload.region_code)
+    agency = get_object_or_404(Agency, pk=payload.handling_agency_id)
+    return Status(
+        201,
+        actions.delegate_item(
+            request.principal,
+            item,
+            region=region,
+            handling_agency=agency,
+            effective_from=payload.effective_from,
+        ),
+    )
