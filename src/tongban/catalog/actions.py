@@ -18,6 +18,7 @@ from tongban.org.models import Agency, Region
 from tongban.org.policy import Principal
 
 from .models import Delegation, Item, ItemVersion, Material, SituationQuestion
+from . import search
 from .transitions import require_transition
 
 
@@ -154,6 +155,8 @@ def _move(principal: Principal, version: ItemVersion, transition: str, **details
             version.submitted_by = principal.user
         version.status = target
         version.save()
+        if target == ItemVersion.Status.PUBLISHED:
+            search.index_item(version.item)
         audit.record(
             f"catalog.{transition}",
             version,
@@ -173,6 +176,7 @@ def cancel_item(principal: Principal, item: Item, *, on: dt.date, reason: str) -
             raise ValidationError(_("This item is already cancelled."), code="cancelled")
         item.cancelled_on = on
         item.save(update_fields=["cancelled_on"])
+        search.index_item(item)
         audit.record(
             "catalog.cancel",
             item,

@@ -356,3 +356,34 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} → {self.handling_agency}"
+
+
+class Synonym(models.Model):
+    """A word people use and what it means in the catalog (社保 → 社会保险, 开饭店 → 餐饮)."""
+
+    term = models.CharField(_("what people say"), max_length=50, unique=True)
+    expansion = models.CharField(
+        _("catalog words"), max_length=200, help_text=_("Separate several words with spaces.")
+    )
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"
+
+
+class SearchDocument(models.Model):
+    """What search matches for one item: jieba segments and pinyin initials, kept beside
+    the text and rebuilt when a version is published (see catalog.search)."""
+
+    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="search_document")
+    name = models.CharField(max_length=500)
+    tokens = models.TextField(help_text="space-separated jieba segments")
+    initials = models.TextField(help_text="space-separated pinyin initials of name and keywords")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.name
