@@ -65,3 +65,11 @@ def test_cancelled_item_leaves_the_index(catalog):
 def test_query_characters_of_the_match_syntax_are_harmless(catalog):
     for query in ['"', "'", "a OR b", "食品 AND", "* NEAR", "\\", ":"]:
         search.search(query)
+
+
+def test_search_api_is_public_and_paginated(catalog):
+    from django.test import Client
+
+    body = Client().get("/api/v1/catalog/search", {"q": "yyzz"}).json()
+    assert body["count"] >= 1
+    assert body["items"][0]["impl_code"] == "LICENCE"

@@ -17,8 +17,8 @@ from tongban.org import policy
 from tongban.org.models import Agency, Region
 from tongban.org.policy import Principal
 
-from .models import Delegation, Item, ItemVersion, Material, SituationQuestion
 from . import search
+from .models import Delegation, Item, ItemVersion, Material, SituationQuestion
 from .transitions import require_transition
 
 

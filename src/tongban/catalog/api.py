@@ -17,7 +17,7 @@ from tongban.core.api import ApiError, ErrorOut
 from tongban.org.api_auth import AUTH, PUBLIC
 from tongban.org.models import Agency, Region
 
-from . import actions
+from . import actions, search
 from .diff import diff_versions
 from .guide import IncompleteAnswers, guide_for
 from .models import Item, ItemVersion, Material, SituationQuestion
@@ -215,6 +215,30 @@ def list_items(request, filters: Query[ItemFilter]):
         )
     )
     return items
+
+
+class SearchHitOut(Schema):
+    impl_code: str
+    name: str
+    agency: str
+    score: float
+
+
+@router.get("/search", response=list[SearchHitOut], auth=PUBLIC)
+@paginate(PageNumberPagination)
+def search_items(request, q: str):
+    """Chinese full-text search with synonyms and pinyin initials (e.g. 开饭店, yyzz)."""
+    hits = search.search(q, limit=100)
+    items = Item.objects.select_related("agency").in_bulk([hit.item_id for hit in hits])
+    return [
+        {
+            "impl_code": items[h.item_id].impl_code,
+            "name": h.name,
+            "agency": items[h.item_id].agency.name,
+            "score": round(h.score, 3),
+        }
+        for h in hits
+    ]
 
 
 @router.get("/items/{impl_code}", response={200: VersionDetailOut, 404: ErrorOut}, auth=PUBLIC)
