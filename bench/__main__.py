@@ -18,9 +18,10 @@ def main() -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from bench import audit_append
+    from bench import audit_append, catalog_search
 
     audit_append.run()
+    catalog_search.run()
     return 0
 
 

@@ -381,7 +381,8 @@ class SearchDocument(models.Model):
 
     item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="search_document")
     name = models.CharField(max_length=500)
-    tokens = models.TextField(help_text="space-separated jieba segments")
+    name_tokens = models.TextField(help_text="space-separated jieba segments of the name")
+    tokens = models.TextField(help_text="segments of keywords, situations and agency")
     initials = models.TextField(help_text="space-separated pinyin initials of name and keywords")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -58,11 +58,21 @@ def index_item(item: Item) -> SearchDocument | None:
     answers = [
         o.text for q in version.questions.prefetch_related("options") for o in q.options.all()
     ]
-    text = " ".join([version.name, *keywords, *questions, *answers, item.agency.name])
+    name_tokens = " ".join(dict.fromkeys(segments(version.name)))
+    text = " ".join([*keywords, *questions, *answers, item.agency.name])
     tokens = " ".join(dict.fromkeys(segments(text)))
-    initial_words = " ".join(dict.fromkeys(initials(w) for w in [version.name, *keywords] if w))
+    # A leading space lets one LIKE '% yyzz%' find a word's start anywhere.
+    initial_words = " " + " ".join(
+        dict.fromkeys(initials(w) for w in [version.name, *keywords] if w)
+    )
     document, _ = SearchDocument.objects.update_or_create(
-        item=item, defaults={"name": version.name, "tokens": tokens, "initials": initial_words}
+        item=item,
+        defaults={
+            "name": version.name,
+            "name_tokens": name_tokens,
+            "tokens": tokens,
+            "initials": initial_words,
+        },
     )
     return document
 
@@ -82,62 +92,103 @@ class Hit:
     score: float
 
 
+def word_groups(query: str) -> list[list[str]]:
+    """Alternatives to match, each a list of words that must all be present: the query's
+    own segments, then each synonym whose term stands in the query (开饭店 → 餐饮)."""
+    own = segments(query)
+    longer = [w for w in own if len(w) > 1]
+    groups = [longer or own]
+    for term, expansion in Synonym.objects.values_list("term", "expansion"):
+        if term in query:
+            groups.extend(segments(part) for part in expansion.split() if part)
+    return [group for group in groups if group]
+
+
 def expand(query: str) -> list[str]:
-    """Segments of the query plus what the synonym table says they mean."""
-    words = segments(query)
-    lookups = {query.strip(), *words}
-    for synonym in Synonym.objects.filter(term__in=lookups):
-        words.extend(segments(synonym.expansion))
-    return list(dict.fromkeys(words))
+    """Every word of every alternative (for the broad fallback and for display)."""
+    return list(dict.fromkeys(w for group in word_groups(query) for w in group))
 
 
 def search(query: str, limit: int = 20) -> list[Hit]:
     query = (query or "").strip()[:100]
     if not query:
         return []
-    words = expand(query)
-    scores: dict[int, float] = {}
-    names: dict[int, str] = {}
-    if words:
-        for document_id, name, score in _full_text(words, limit * 3):
-            scores[document_id] = score
-            names[document_id] = name
+    groups = word_groups(query)
+    found: dict[int, float] = {}
+    if groups:
+        # Every word of an alternative first; all words of all alternatives if that finds nothing.
+        found = dict(_full_text(groups, limit * 3))
+        if not found:
+            found = dict(_full_text([[w] for group in groups for w in group], limit * 3))
     if _LATIN.match(query):
         letters = query.lower()
-        for document in SearchDocument.objects.filter(
-            Q(initials__startswith=letters) | Q(initials__contains=f" {letters}")
-        ).only("id", "name")[: limit * 3]:
-            scores[document.pk] = scores.get(document.pk, 0.0) + 10.0
-            names[document.pk] = document.name
-    for document_id, name in names.items():
+        for pk in SearchDocument.objects.filter(initials__contains=f" {letters}").values_list(
+            "pk", flat=True
+        )[: limit * 3]:
+            found[pk] = found.get(pk, 0.0) + 10.0
+    rows = list(SearchDocument.objects.filter(pk__in=found).values_list("pk", "name", "item_id"))
+    names = {pk: name for pk, name, _ in rows}
+    items = {pk: item_id for pk, _, item_id in rows}
+    for pk, name in names.items():
         if query in name:  # the words typed stand in the name itself
-            scores[document_id] += 5.0
-    ranked = sorted(scores, key=lambda pk: (-scores[pk], names[pk]))[:limit]
-    item_ids = dict(SearchDocument.objects.filter(pk__in=ranked).values_list("pk", "item_id"))
-    return [Hit(item_id=item_ids[pk], name=names[pk], score=scores[pk]) for pk in ranked]
+            found[pk] += 5.0
+    ranked = sorted(found, key=lambda pk: (-found[pk], names[pk]))[:limit]
+    return [Hit(item_id=items[pk], name=names[pk], score=found[pk]) for pk in ranked]
 
 
-def _full_text(words: list[str], limit: int) -> list[tuple[int, str, float]]:
+def _full_text(groups: list[list[str]], limit: int) -> list[tuple[int, float]]:
+    """(document id, score) of matches of any group (every word of a group present).
+
+    Matches in the name come first, ranked; matches elsewhere fill up the rest unranked,
+    so a word that thousands of items carry as a keyword costs no ranking of them all.
+    """
     if connection.vendor == "postgresql":
-        sql = (
-            "SELECT d.id, d.name, ts_rank(d.search_vector, q) AS score "
-            "FROM catalog_searchdocument d, to_tsquery('simple', %s) q "
-            "WHERE d.search_vector @@ q ORDER BY score DESC LIMIT %s"
+
+        def lexeme(word: str) -> str:
+            return "'" + word.replace("\\", "").replace("'", "''") + "'"
+
+        expression = " | ".join("(" + " & ".join(map(lexeme, g)) + ")" for g in groups)
+        in_name = (
+            "SELECT d.id, 1 + ts_rank(d.name_vector, q) FROM catalog_searchdocument d, "
+            "to_tsquery('simple', %s) q WHERE d.name_vector @@ q "
+            "ORDER BY 2 DESC LIMIT %s"
         )
-        terms = " | ".join("'" + w.replace("'", "''").replace("\\", "") + "'" for w in words)
-        params = [terms, limit]
+        anywhere = (
+            "SELECT d.id, 0.5 FROM catalog_searchdocument d, to_tsquery('simple', %s) q "
+            "WHERE d.search_vector @@ q LIMIT %s"
+        )
+        name_expression = any_expression = expression
     elif connection.vendor == "sqlite":
-        sql = (
-            "SELECT d.id, d.name, -bm25(catalog_search_fts) AS score "
-            "FROM catalog_search_fts JOIN catalog_searchdocument d ON d.id = catalog_search_fts.rowid "
-            "WHERE catalog_search_fts MATCH %s ORDER BY score DESC LIMIT %s"
+
+        def phrase(word: str) -> str:
+            return '"' + word.replace('"', '""') + '"'
+
+        any_expression = " OR ".join("(" + " AND ".join(map(phrase, g)) + ")" for g in groups)
+        name_expression = "{name_tokens} : (" + any_expression + ")"
+        # FTS5's own rank column with LIMIT keeps the ordering inside the index.
+        in_name = (
+            "SELECT rowid, 1 - rank FROM catalog_search_fts WHERE catalog_search_fts MATCH %s "
+            "ORDER BY rank LIMIT %s"
         )
-        params = [" OR ".join('"' + w.replace('"', '""') + '"' for w in words), limit]
+        anywhere = (
+            "SELECT rowid, 0.5 FROM catalog_search_fts WHERE catalog_search_fts MATCH %s LIMIT %s"
+        )
     else:  # any other database: the plain LIKE fallback
         condition = Q()
-        for word in words:
-            condition |= Q(tokens__contains=word)
-        return [(d.pk, d.name, 1.0) for d in SearchDocument.objects.filter(condition)[:limit]]
+        for group in groups:
+            every = Q()
+            for word in group:
+                every &= Q(tokens__contains=word) | Q(name_tokens__contains=word)
+            condition |= every
+        return [
+            (pk, 1.0)
+            for pk in SearchDocument.objects.filter(condition).values_list("pk", flat=True)[:limit]
+        ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [(row[0], row[1], float(row[2])) for row in cursor.fetchall()]
+        cursor.execute(in_name, [name_expression, limit])
+        found = {row[0]: float(row[1]) for row in cursor.fetchall()}
+        if len(found) < limit:
+            cursor.execute(anywhere, [any_expression, limit * 2])
+            for pk, score in cursor.fetchall():
+                found.setdefault(pk, float(score))
+    return list(found.items())[: limit * 2]

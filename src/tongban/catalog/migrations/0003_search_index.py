@@ -1,4 +1,4 @@
-"""Full-text index over SearchDocument.tokens (jieba segments, space-separated).
+"""Full-text index over SearchDocument's name_tokens and tokens (jieba segments).
 
 SQLite: an FTS5 table with external content, kept in step by triggers.
 PostgreSQL: a stored generated tsvector ('simple' config: segments are already words)
@@ -9,16 +9,18 @@ from django.db import migrations
 
 SQLITE_UP = [
     "CREATE VIRTUAL TABLE catalog_search_fts USING fts5("
-    "tokens, content='catalog_searchdocument', content_rowid='id')",
+    "name_tokens, tokens, content='catalog_searchdocument', content_rowid='id')",
     "CREATE TRIGGER catalog_search_ai AFTER INSERT ON catalog_searchdocument BEGIN "
-    "INSERT INTO catalog_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
+    "INSERT INTO catalog_search_fts(rowid, name_tokens, tokens) "
+    "VALUES (new.id, new.name_tokens, new.tokens); END",
     "CREATE TRIGGER catalog_search_ad AFTER DELETE ON catalog_searchdocument BEGIN "
-    "INSERT INTO catalog_search_fts(catalog_search_fts, rowid, tokens) "
-    "VALUES ('delete', old.id, old.tokens); END",
+    "INSERT INTO catalog_search_fts(catalog_search_fts, rowid, name_tokens, tokens) "
+    "VALUES ('delete', old.id, old.name_tokens, old.tokens); END",
     "CREATE TRIGGER catalog_search_au AFTER UPDATE ON catalog_searchdocument BEGIN "
-    "INSERT INTO catalog_search_fts(catalog_search_fts, rowid, tokens) "
-    "VALUES ('delete', old.id, old.tokens); "
-    "INSERT INTO catalog_search_fts(rowid, tokens) VALUES (new.id, new.tokens); END",
+    "INSERT INTO catalog_search_fts(catalog_search_fts, rowid, name_tokens, tokens) "
+    "VALUES ('delete', old.id, old.name_tokens, old.tokens); "
+    "INSERT INTO catalog_search_fts(rowid, name_tokens, tokens) "
+    "VALUES (new.id, new.name_tokens, new.tokens); END",
 ]
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS catalog_search_au",
@@ -28,8 +30,11 @@ SQLITE_DOWN = [
 ]
 POSTGRES_UP = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "ALTER TABLE catalog_searchdocument ADD COLUMN name_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple', name_tokens)) STORED",
     "ALTER TABLE catalog_searchdocument ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('simple', tokens)) STORED",
+    "GENERATED ALWAYS AS (to_tsvector('simple', name_tokens || ' ' || tokens)) STORED",
+    "CREATE INDEX catalog_search_name_idx ON catalog_searchdocument USING GIN (name_vector)",
     "CREATE INDEX catalog_search_vector_idx ON catalog_searchdocument USING GIN (search_vector)",
     "CREATE INDEX catalog_search_initials_trgm ON catalog_searchdocument "
     "USING GIN (initials gin_trgm_ops)",
@@ -37,7 +42,9 @@ POSTGRES_UP = [
 POSTGRES_DOWN = [
     "DROP INDEX IF EXISTS catalog_search_initials_trgm",
     "DROP INDEX IF EXISTS catalog_search_vector_idx",
+    "DROP INDEX IF EXISTS catalog_search_name_idx",
     "ALTER TABLE catalog_searchdocument DROP COLUMN IF EXISTS search_vector",
+    "ALTER TABLE catalog_searchdocument DROP COLUMN IF EXISTS name_vector",
 ]
 
 
