@@ -72,4 +72,4 @@ def test_search_api_is_public_and_paginated(catalog):
 
     body = Client().get("/api/v1/catalog/search", {"q": "yyzz"}).json()
     assert body["count"] >= 1
-    assert body["items"][0]["impl_code"] == "LICENCE"
+    assert (body["items"][0]["kind"], body["items"][0]["code"]) == ("item", "LICENCE")

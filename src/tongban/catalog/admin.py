@@ -15,7 +15,17 @@ from tongban.core.admin import AuditedAdminMixin
 from tongban.org.policy import principal_for_user
 
 from . import actions
-from .models import Delegation, Item, ItemVersion, Material, SituationOption, SituationQuestion
+from .models import (
+    Bundle,
+    BundleItem,
+    Delegation,
+    Item,
+    ItemVersion,
+    Material,
+    SituationOption,
+    SituationQuestion,
+    Synonym,
+)
 from .transitions import IllegalTransition
 
 
@@ -156,3 +166,24 @@ class ItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{item}: {error}", messages.ERROR)
             else:
                 self.message_user(request, f"{item}: v{draft.number}", messages.SUCCESS)
+
+
+class BundleItemInline(admin.TabularInline):
+    model = BundleItem
+    extra = 0
+    autocomplete_fields = ["item"]
+
+
+@admin.register(Bundle)
+class BundleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "theme", "lead_agency", "is_active"]
+    list_filter = ["theme", "is_active"]
+    search_fields = ["code", "name", "keywords"]
+    autocomplete_fields = ["lead_agency"]
+    inlines = [BundleItemInline]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["term", "expansion"]
+    search_fields = ["term", "expansion"]

@@ -17,10 +17,10 @@ from tongban.core.api import ApiError, ErrorOut
 from tongban.org.api_auth import AUTH, PUBLIC
 from tongban.org.models import Agency, Region
 
-from . import actions, search
+from . import actions, bundles, search
 from .diff import diff_versions
 from .guide import IncompleteAnswers, guide_for
-from .models import Item, ItemVersion, Material, SituationQuestion
+from .models import Bundle, Item, ItemVersion, Material, SituationQuestion
 from .transitions import IllegalTransition
 
 router = Router(tags=["catalog"])
@@ -218,7 +218,8 @@ def list_items(request, filters: Query[ItemFilter]):
 
 
 class SearchHitOut(Schema):
-    impl_code: str
+    kind: str = Field(description="item | bundle")
+    code: str = Field(description="an item's implementation code, or a bundle's code")
     name: str
     agency: str
     score: float
@@ -229,16 +230,26 @@ class SearchHitOut(Schema):
 def search_items(request, q: str):
     """Chinese full-text search with synonyms and pinyin initials (e.g. 开饭店, yyzz)."""
     hits = search.search(q, limit=100)
-    items = Item.objects.select_related("agency").in_bulk([hit.item_id for hit in hits])
-    return [
-        {
-            "impl_code": items[h.item_id].impl_code,
-            "name": h.name,
-            "agency": items[h.item_id].agency.name,
-            "score": round(h.score, 3),
-        }
-        for h in hits
-    ]
+    items = Item.objects.select_related("agency").in_bulk([h.item_id for h in hits if h.item_id])
+    bundles = Bundle.objects.select_related("lead_agency").in_bulk(
+        [h.bundle_id for h in hits if h.bundle_id]
+    )
+    rows = []
+    for hit in hits:
+        if hit.item_id:
+            code, agency = items[hit.item_id].impl_code, items[hit.item_id].agency.name
+        else:
+            code, agency = bundles[hit.bundle_id].code, bundles[hit.bundle_id].lead_agency.name
+        rows.append(
+            {
+                "kind": hit.kind,
+                "code": code,
+                "name": hit.name,
+                "agency": agency,
+                "score": round(hit.score, 3),
+            }
+        )
+    return rows
 
 
 @router.get("/items/{impl_code}", response={200: VersionDetailOut, 404: ErrorOut}, auth=PUBLIC)
@@ -378,3 +389,90 @@ def delegate(request, impl_code: str, payload: DelegateIn):
             effective_from=payload.effective_from,
         ),
     )
+
+
+class BundleOut(Schema):
+    code: str
+    name: str
+    theme: str
+    description: str
+    lead_agency_id: int
+    item_codes: list[str]
+
+    @staticmethod
+    def resolve_item_codes(bundle: Bundle) -> list[str]:
+        return [entry.item.impl_code for entry in bundle.entries.all()]
+
+
+class CombinedQuestionOut(Schema):
+    text: str
+    options: list[str]
+
+
+class BundleDetailOut(BundleOut):
+    questions: list[CombinedQuestionOut]
+
+
+class BundleGuideIn(Schema):
+    answers: dict[str, str] = Field(
+        default_factory=dict, description="question text → chosen answer text"
+    )
+
+
+class MergedMaterialOut(Schema):
+    name: str
+    verifiable: bool
+    for_items: list[str]
+
+
+class BundleGuideOut(Schema):
+    materials: list[MergedMaterialOut]
+    promised_limit_days: float
+    agencies: list[str]
+    item_limits: dict[str, str]
+
+
+def _bundles():
+    return Bundle.objects.filter(is_active=True).prefetch_related("entries__item")
+
+
+@router.get("/bundles", response=list[BundleOut], auth=PUBLIC)
+@paginate(PageNumberPagination)
+def list_bundles(request, theme: str = ""):
+    queryset = _bundles()
+    return queryset.filter(theme=theme) if theme else queryset
+
+
+@router.get("/bundles/{code}", response={200: BundleDetailOut, 404: ErrorOut}, auth=PUBLIC)
+def get_bundle(request, code: str):
+    bundle = get_object_or_404(_bundles(), code=code)
+    bundle.questions = [
+        {"text": q.text, "options": q.options} for q in bundles.questions_of(bundle)
+    ]
+    return bundle
+
+
+@router.post(
+    "/bundles/{code}/guide",
+    response={200: BundleGuideOut, 400: ErrorOut, 404: ErrorOut},
+    auth=PUBLIC,
+)
+def bundle_guide(request, code: str, payload: BundleGuideIn):
+    """The merged material list for these answers: a material several items need, once."""
+    bundle = get_object_or_404(_bundles(), code=code)
+    try:
+        guide = bundles.bundle_guide(bundle, payload.answers)
+    except IncompleteAnswers as error:
+        raise ValidationError(
+            _("Answer every situation question: %(questions)s")
+            % {"questions": "; ".join(dict.fromkeys(q.text for q in error.questions))}
+        ) from None
+    return {
+        "materials": [
+            {"name": m.name, "verifiable": m.verifiable, "for_items": [v.name for v in m.versions]}
+            for m in guide.materials
+        ],
+        "promised_limit_days": guide.promised_limit_days,
+        "agencies": guide.agencies,
+        "item_limits": guide.item_limits,
+    }

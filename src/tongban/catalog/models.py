@@ -375,16 +375,78 @@ class Synonym(models.Model):
         return f"{self.term} → {self.expansion}"
 
 
-class SearchDocument(models.Model):
-    """What search matches for one item: jieba segments and pinyin initials, kept beside
-    the text and rebuilt when a version is published (see catalog.search)."""
+class Bundle(models.Model):
+    """A "one thing" (一件事): items a citizen sees as one matter, applied for together."""
 
-    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="search_document")
+    class Theme(models.TextChoices):
+        LIFE_EVENT = "life_event", _("Life event (person)")
+        ENTERPRISE = "enterprise", _("Enterprise life cycle")
+        CONSTRUCTION = "construction", _("Construction project stage")
+        OTHER = "other", _("Other")
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=16, choices=Theme.choices)
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    lead_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="led_bundles", verbose_name=_("lead agency")
+    )
+    promised_limit = models.PositiveIntegerField(
+        _("promised time limit of the whole bundle (working days)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the longest promise among its items (they run in parallel)."),
+    )
+    items = models.ManyToManyField(Item, through="BundleItem", related_name="bundles")
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("bundle (one thing)")
+        verbose_name_plural = _("bundles (one thing)")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BundleItem(models.Model):
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="bundle_entries")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["bundle", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["bundle", "item"], name="bundle_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.bundle} · {self.item}"
+
+
+class SearchDocument(models.Model):
+    """What search matches for one item or bundle: jieba segments and pinyin initials, kept
+    beside the text and rebuilt when a version is published (see catalog.search)."""
+
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, null=True, blank=True, related_name="search_document"
+    )
+    bundle = models.OneToOneField(
+        Bundle, on_delete=models.CASCADE, null=True, blank=True, related_name="search_document"
+    )
     name = models.CharField(max_length=500)
     name_tokens = models.TextField(help_text="space-separated jieba segments of the name")
     tokens = models.TextField(help_text="segments of keywords, situations and agency")
     initials = models.TextField(help_text="space-separated pinyin initials of name and keywords")
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, bundle__isnull=True)
+                | Q(item__isnull=True, bundle__isnull=False),
+                name="search_document_of_item_or_bundle",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Item, SearchDocument, Synonym
+from .models import Bundle, Item, SearchDocument, Synonym
 
 _LATIN = re.compile(r"^[A-Za-z]{2,20}$")
 _NOISE = set("的了和与及或在我要想办个一")
@@ -77,19 +77,59 @@ def index_item(item: Item) -> SearchDocument | None:
     return document
 
 
+def index_bundle(bundle: Bundle) -> SearchDocument | None:
+    if not bundle.is_active:
+        SearchDocument.objects.filter(bundle=bundle).delete()
+        return None
+    keywords = [k for k in re.split(r"[\s,，、;；]+", bundle.keywords) if k]
+    item_names = [
+        version.name
+        for entry in bundle.entries.select_related("item")
+        if (version := _current(entry.item)) is not None
+    ]
+    tokens = " ".join(
+        dict.fromkeys(segments(" ".join([*keywords, bundle.description, *item_names])))
+    )
+    document, _ = SearchDocument.objects.update_or_create(
+        bundle=bundle,
+        defaults={
+            "name": bundle.name,
+            "name_tokens": " ".join(dict.fromkeys(segments(bundle.name))),
+            "tokens": tokens,
+            "initials": " "
+            + " ".join(dict.fromkeys(initials(w) for w in [bundle.name, *keywords])),
+        },
+    )
+    return document
+
+
+def _current(item: Item):
+    from .actions import current_version
+
+    return current_version(item)
+
+
 def reindex_all() -> int:
     count = 0
     for item in Item.objects.select_related("agency"):
         if index_item(item) is not None:
+            count += 1
+    for bundle in Bundle.objects.all():
+        if index_bundle(bundle) is not None:
             count += 1
     return count
 
 
 @dataclass(frozen=True)
 class Hit:
-    item_id: int
+    item_id: int | None
+    bundle_id: int | None
     name: str
     score: float
+
+    @property
+    def kind(self) -> str:
+        return "bundle" if self.bundle_id else "item"
 
 
 def word_groups(query: str) -> list[list[str]]:
@@ -126,14 +166,20 @@ def search(query: str, limit: int = 20) -> list[Hit]:
             "pk", flat=True
         )[: limit * 3]:
             found[pk] = found.get(pk, 0.0) + 10.0
-    rows = list(SearchDocument.objects.filter(pk__in=found).values_list("pk", "name", "item_id"))
-    names = {pk: name for pk, name, _ in rows}
-    items = {pk: item_id for pk, _, item_id in rows}
+    rows = list(
+        SearchDocument.objects.filter(pk__in=found).values_list(
+            "pk", "name", "item_id", "bundle_id"
+        )
+    )
+    names = {pk: name for pk, name, _, _ in rows}
+    owners = {pk: (item_id, bundle_id) for pk, _, item_id, bundle_id in rows}
     for pk, name in names.items():
         if query in name:  # the words typed stand in the name itself
             found[pk] += 5.0
-    ranked = sorted(found, key=lambda pk: (-found[pk], names[pk]))[:limit]
-    return [Hit(item_id=items[pk], name=names[pk], score=found[pk]) for pk in ranked]
+        if owners[pk][1]:  # a bundle answers a plain-words need better than one item of it
+            found[pk] += 1.0
+    ranked = sorted(names, key=lambda pk: (-found[pk], names[pk]))[:limit]
+    return [Hit(*owners[pk], name=names[pk], score=found[pk]) for pk in ranked]
 
 
 def _full_text(groups: list[list[str]], limit: int) -> list[tuple[int, float]]:

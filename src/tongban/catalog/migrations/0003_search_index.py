@@ -70,5 +70,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0002_search")]
+    dependencies = [("catalog", "0002_search_and_bundles")]
     operations = [migrations.RunPython(forwards, backwards)]
