@@ -7,17 +7,19 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja import Field, File, FilterLookup, FilterSchema, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.core.api import ApiError, ErrorOut
 from tongban.org.api_auth import AUTH, PUBLIC
 from tongban.org.models import Agency, Region
 
-from . import actions, bundles, search
+from . import actions, bundles, excel, search
 from .diff import diff_versions
 from .guide import IncompleteAnswers, guide_for
 from .models import Bundle, Item, ItemVersion, Material, SituationQuestion
@@ -476,3 +478,44 @@ def bundle_guide(request, code: str, payload: BundleGuideIn):
         "agencies": guide.agencies,
         "item_limits": guide.item_limits,
     }
+
+
+class ImportOut(Schema):
+    drafts: list[str]
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
+    auth=AUTH,
+)
+def import_excel(request, file: File[UploadedFile]):
+    """Import an .xlsx workbook (sheets 事项, 材料, 情形) as new drafts: all or nothing.
+
+    On any problem nothing is written and ``errors`` lists each with sheet, row and column.
+    """
+    if file.size > 10 * 1024 * 1024:
+        raise ApiError(400, "too_large", _("The file is larger than 10 MB."))
+    try:
+        drafts = excel.import_workbook(request.principal, file.read())
+    except excel.ImportRejected as rejected:
+        return 400, {
+            "code": "import_rejected",
+            "message": excel.errors_as_message(rejected.errors),
+            "errors": [error.as_dict() for error in rejected.errors],
+        }
+    return {"drafts": [f"{d.item.impl_code} v{d.number}" for d in drafts]}
+
+
+@router.get("/export.xlsx", auth=PUBLIC, response={200: None})
+def export_excel(request, agency: int | None = None):
+    """Every item in force (or one agency's), in the import format."""
+    items = Item.objects.filter(cancelled_on__isnull=True)
+    if agency is not None:
+        items = items.filter(agency_id=agency)
+    response = HttpResponse(
+        excel.export_workbook(items),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="tongban-catalog.xlsx"'
+    return response
