@@ -19,7 +19,7 @@ from tongban.core.api import ApiError, ErrorOut
 from tongban.org.api_auth import AUTH, PUBLIC
 from tongban.org.models import Agency, Region
 
-from . import actions, bundles, excel, search
+from . import actions, bundles, excel, notice, search
 from .diff import diff_versions
 from .guide import IncompleteAnswers, guide_for
 from .models import Bundle, Item, ItemVersion, Material, SituationQuestion
@@ -296,6 +296,29 @@ def narrow_guide(request, impl_code: str, payload: GuideIn):
         "promised_limit_unit": version.promised_limit_unit,
         "fees": guide.fees,
     }
+
+
+@router.get(
+    "/items/{impl_code}/notice.pdf", response={200: None, 400: ErrorOut, 404: ErrorOut}, auth=PUBLIC
+)
+def notice_pdf(request, impl_code: str, answers: str = ""):
+    """The one-time notification (一次性告知) as a PDF; ``answers`` = comma-separated ids."""
+    version = _current(get_object_or_404(Item, impl_code=impl_code))
+    try:
+        chosen = [int(part) for part in answers.split(",") if part.strip()]
+        guide = guide_for(version, chosen)
+    except ValueError as error:
+        if isinstance(error, IncompleteAnswers):
+            raise ValidationError(
+                _("Answer every situation question: %(questions)s")
+                % {"questions": "; ".join(q.text for q in error.questions)}
+            ) from None
+        raise ApiError(
+            400, "invalid_answers", _("Answers are answer ids separated by commas.")
+        ) from None
+    response = HttpResponse(notice.notice_pdf(guide), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{impl_code}.pdf"'
+    return response
 
 
 @router.get(

@@ -181,6 +181,15 @@ TONGBAN_ADAPTERS = {
     "email": os.environ.get("TONGBAN_EMAIL_ADAPTER", "console"),
 }
 
+# A TrueType CJK font embedded in generated PDFs (CFF-outline OpenType fonts such as
+# Noto CJK do not embed with reportlab). Debian: apt-get install fonts-wqy-microhei.
+TONGBAN_CJK_FONT = os.environ.get("TONGBAN_CJK_FONT", "")
+TONGBAN_CJK_FONT_CANDIDATES = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
+]
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_MAX_PER_PAGE_SIZE = 200
 
