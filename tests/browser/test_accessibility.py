@@ -11,6 +11,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     ("/", None),
     ("/login/", None),
+    ("/items/", None),  # the service guides, here with none published yet
     ("/me/", "citizen"),
     ("/workbench/", "clerk"),
     ("/workbench/counter/", "clerk"),

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from tests.catalog.factories import published_item
 from tests.factories import AgencyFactory, county_region, staff
@@ -51,6 +52,11 @@ def test_published_version_refuses_every_change(item):
         Material.objects.create(version=version, name="新材料", kind="form")
     with pytest.raises(PublishedVersionIsImmutable):
         version.delete()
+    agency, material = AgencyFactory(), version.materials.first()
+    with pytest.raises(PublishedVersionIsImmutable), transaction.atomic():
+        version.supervising_agencies.set([agency])
+    with pytest.raises(PublishedVersionIsImmutable), transaction.atomic():
+        material.applies_when.clear()
 
 
 def test_draft_is_a_deep_copy_with_its_own_situations(item, editor):

@@ -27,8 +27,10 @@ def _lock(item: Item) -> Item:
 
 
 def current_version(item: Item, on: dt.date | None = None) -> ItemVersion | None:
-    """The published version in force on ``on`` (today by default)."""
+    """The published version in force on ``on`` (today by default); none once cancelled."""
     on = on or timezone.localdate()
+    if item.cancelled_on is not None and item.cancelled_on <= on:
+        return None
     return (
         item.versions.filter(status=ItemVersion.Status.PUBLISHED, effective_from__lte=on)
         .order_by("-effective_from", "-number")

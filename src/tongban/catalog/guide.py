@@ -2,8 +2,9 @@
 
 A material (or an answer's conditions, limit, fee) with no ``applies_when`` always applies.
 One with answers listed applies when, for every question those answers belong to, the
-applicant chose one of them. Unanswered questions leave such a material out only when
-``strict`` is set (the one-time notification needs every question answered).
+applicant chose one of them, so an unanswered question leaves such a material out.
+``strict`` (the default, which the one-time notification needs) refuses unanswered
+questions instead of guessing.
 """
 
 from collections import defaultdict

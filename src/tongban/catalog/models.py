@@ -213,6 +213,15 @@ class PublishedVersionIsImmutable(TypeError):
         super().__init__(f"{version} is published and cannot change; start a new draft")
 
 
+def refuse_links_on_published(sender, instance, action, **kwargs) -> None:
+    """m2m_changed receiver: links of a published version are as immutable as its rows."""
+    if not action.startswith("pre_"):
+        return
+    version = instance if isinstance(instance, ItemVersion) else getattr(instance, "version", None)
+    if version is not None and version.status == ItemVersion.Status.PUBLISHED:
+        raise PublishedVersionIsImmutable(version)
+
+
 class VersionPartMixin:
     """Materials, questions and answers change only while their version is editable."""
 

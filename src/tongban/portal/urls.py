@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import items, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("after-login/", views.after_login, name="after-login"),
     path("me/", views.my_account, name="me"),
+    path("items/", items.item_list, name="items"),
+    path("items/<str:impl_code>/", items.item_guide, name="item-guide"),
+    path("items/<str:impl_code>/situation/", items.item_situation, name="item-situation"),
+    path("items/<str:impl_code>/notice/", items.item_notice, name="item-notice"),
 ]

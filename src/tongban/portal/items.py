@@ -1,0 +1,232 @@
+"""The public service guide (办事指南): the item list, one item's guide, the situation
+questionnaire (情形引导) and the one-time notification (一次性告知).
+
+Everything shown is the version in force today (``catalog.actions.current_version``); a
+cancelled item is gone from the list and its guide answers 404.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tongban.catalog.actions import current_version
+from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for
+from tongban.catalog.models import Item, ItemVersion, Material, SituationOption, SituationQuestion
+from tongban.org.models import Agency
+
+ITEMS_PER_PAGE = 20
+# The target-applicant filter on the list (values as stored in ``target_applicants``).
+TARGET_FILTERS = ("person", "enterprise")
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _not_cancelled(today: dt.date) -> Q:
+    return Q(item__cancelled_on__isnull=True) | Q(item__cancelled_on__gt=today)
+
+
+def versions_in_force(today: dt.date) -> QuerySet[ItemVersion]:
+    """One row per live item: the version ``current_version`` would return, in one query."""
+    published = {"status": ItemVersion.Status.PUBLISHED, "effective_from__lte": today}
+    latest = (
+        ItemVersion.objects.filter(item=OuterRef("item"), **published)
+        .order_by("-effective_from", "-number")
+        .values("pk")[:1]
+    )
+    return ItemVersion.objects.filter(_not_cancelled(today), pk=Subquery(latest), **published)
+
+
+# --- The list -------------------------------------------------------------------------
+
+
+@require_GET
+def item_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    in_force = versions_in_force(today)
+    agencies = Agency.objects.filter(pk__in=in_force.values("item__agency_id"))
+
+    chosen_agency = request.GET.get("agency", "")
+    chosen_target = request.GET.get("target", "")
+    query = request.GET.get("q", "").strip()
+    versions = in_force
+    if chosen_agency.isdigit():
+        versions = versions.filter(item__agency_id=int(chosen_agency))
+    else:
+        chosen_agency = ""
+    if chosen_target in TARGET_FILTERS:
+        # A JSON list of strings: match the quoted value (portable to SQLite and PostgreSQL).
+        versions = versions.filter(target_applicants__icontains=f'"{chosen_target}"')
+    else:
+        chosen_target = ""
+    if query:
+        versions = versions.filter(Q(name__icontains=query) | Q(keywords__icontains=query))
+    versions = versions.select_related("item__agency").order_by(
+        "item__agency__region__code", "item__agency__name", "name", "pk"
+    )
+    page = Paginator(versions, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "agencies": agencies,
+        "chosen_agency": chosen_agency,
+        "chosen_target": chosen_target,
+        "targets": TARGET_FILTERS,
+        "query": query,
+    }
+    return render(request, "portal/items/list.html", context)
+
+
+# --- One item's guide -----------------------------------------------------------------
+
+
+def _live_item(impl_code: str) -> tuple[Item, ItemVersion]:
+    """The item and its version in force today, or 404 (unknown, cancelled, not yet in force)."""
+    item = get_object_or_404(Item.objects.select_related("agency"), impl_code=impl_code)
+    today = timezone.localdate()
+    if item.cancelled_on is not None and item.cancelled_on <= today:
+        raise Http404("cancelled")
+    version = current_version(item, today)
+    if version is None:
+        raise Http404("not in force")
+    version.item = item  # already loaded, with its agency
+    return item, version
+
+
+def _load_guide_parts(version: ItemVersion) -> None:
+    """Everything the full guide shows, in a fixed number of queries."""
+    prefetch_related_objects(
+        [version],
+        "supervising_agencies",
+        Prefetch(
+            "materials",
+            Material.objects.order_by("order", "pk").prefetch_related(
+                Prefetch(
+                    "applies_when",
+                    SituationOption.objects.select_related("question").order_by(
+                        "question__order", "question__pk", "order", "pk"
+                    ),
+                )
+            ),
+        ),
+        Prefetch(
+            "questions",
+            SituationQuestion.objects.order_by("order", "pk").prefetch_related(
+                Prefetch("options", SituationOption.objects.order_by("order", "pk"))
+            ),
+        ),
+    )
+
+
+def chosen_option_ids(data: QueryDict) -> list[int]:
+    """Answer ids from ``answers`` (``1,2`` or repeated) and the ``q<question>`` radios."""
+    raw: list[str] = []
+    for key in data:
+        if key == "answers" or (key.startswith("q") and key[1:].isdigit()):
+            for value in data.getlist(key):
+                raw.extend(value.split(","))
+    ids = []
+    for value in raw:
+        value = value.strip()
+        if value.isdigit() and int(value) not in ids:
+            ids.append(int(value))
+    return ids
+
+
+@dataclass
+class Narrowed:
+    """The questionnaire's outcome: a guide, or the questions still unanswered."""
+
+    guide: Guide | None = None
+    missing: list[SituationQuestion] | None = None
+
+    @property
+    def answer_ids(self) -> str:
+        return ",".join(str(option.pk) for option in self.guide.answers) if self.guide else ""
+
+    @property
+    def to_submit(self) -> list[Material]:
+        return [m for m in self.guide.materials if not m.verifiable] if self.guide else []
+
+    @property
+    def verifiable(self) -> list[Material]:
+        return [m for m in self.guide.materials if m.verifiable] if self.guide else []
+
+
+def _sorted_answers(guide: Guide) -> None:
+    guide.answers.sort(key=lambda o: (o.question.order, o.question.pk, o.order, o.pk))
+
+
+def narrow(version: ItemVersion, option_ids: list[int]) -> Narrowed:
+    try:
+        guide = guide_for(version, option_ids)
+    except IncompleteAnswers as error:
+        return Narrowed(missing=error.questions)
+    _sorted_answers(guide)
+    return Narrowed(guide=guide)
+
+
+def _guide_page(
+    request: HttpRequest, item: Item, version: ItemVersion, narrowed: Narrowed | None
+) -> HttpResponse:
+    _load_guide_parts(version)
+    chosen = set(chosen_option_ids(request.POST if request.method == "POST" else request.GET))
+    context = {
+        "item": item,
+        "version": version,
+        "narrowed": narrowed,
+        "chosen": chosen,
+        "today": timezone.localdate(),
+    }
+    return render(request, "portal/items/guide.html", context)
+
+
+@require_GET
+def item_guide(request: HttpRequest, impl_code: str) -> HttpResponse:
+    item, version = _live_item(impl_code)
+    option_ids = chosen_option_ids(request.GET)
+    narrowed = narrow(version, option_ids) if ("answers" in request.GET or option_ids) else None
+    return _guide_page(request, item, version, narrowed)
+
+
+@require_http_methods(["GET", "POST"])
+def item_situation(request: HttpRequest, impl_code: str) -> HttpResponse:
+    """The questionnaire's answer: a fragment for HTMX, else the whole guide page."""
+    item, version = _live_item(impl_code)
+    data = request.POST if request.method == "POST" else request.GET
+    narrowed = narrow(version, chosen_option_ids(data))
+    if not _is_htmx(request):
+        return _guide_page(request, item, version, narrowed)
+    response = render(
+        request,
+        "portal/items/_situation_result.html",
+        {"item": item, "version": version, "narrowed": narrowed},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    if narrowed.guide is not None:
+        # The address bar now reloads (or shares) this very result.
+        url = reverse("portal:item-guide", args=[item.impl_code])
+        response["HX-Replace-Url"] = f"{url}?answers={narrowed.answer_ids}"
+    return response
+
+
+@require_GET
+def item_notice(request: HttpRequest, impl_code: str) -> HttpResponse:
+    """一次性告知: exactly what applies to these answers, ready to print."""
+    item, version = _live_item(impl_code)
+    narrowed = narrow(version, chosen_option_ids(request.GET))
+    context = {
+        "item": item,
+        "version": version,
+        "narrowed": narrowed,
+        "generated_on": timezone.localdate(),
+    }
+    return render(request, "portal/items/notice.html", context)
