@@ -12,6 +12,7 @@ from tongban.catalog.api import router as catalog_router
 from tongban.catalog.models import PublishedVersionIsImmutable
 from tongban.core.api import ApiError
 from tongban.org.api import router as org_router
+from tongban.training.api import router as training_router
 
 api = NinjaAPI(
     title="tongban API",
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/org", org_router)
 api.add_router("/catalog", catalog_router)
+api.add_router("/training", training_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "tongban.core",
     "tongban.org",
     "tongban.catalog",
+    "tongban.training",
     "tongban.api",
     "tongban.portal",
     "tongban.workbench",

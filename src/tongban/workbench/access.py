@@ -31,6 +31,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "approvals": (StaffRole.SECTION_CHIEF,),
     "agent": (StaffRole.HELPER_AGENT,),
     "supervision": (StaffRole.SUPERVISING_OFFICER,),
+    "training": (),  # every staff member studies the items they handle
 }
 
 PAGE_LABELS = {
@@ -41,6 +42,7 @@ PAGE_LABELS = {
     "approvals": gettext_lazy("Approvals"),
     "agent": gettext_lazy("Helper and agent service"),
     "supervision": gettext_lazy("Supervision"),
+    "training": gettext_lazy("Item training"),
 }
 
 # The page where each role's daily work happens.

@@ -12,4 +12,6 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),
     path("hall/windows/<int:pk>/status/", views.window_status, name="window-status"),
+    path("training/", views.training, name="training"),
+    path("training/<int:pk>/done/", views.lesson_done, name="lesson-done"),
 ]

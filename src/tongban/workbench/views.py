@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongban.org import actions, policy
-from tongban.org.models import Applicant, ServicePoint, StaffAssignment, User, Window
+from tongban.org.models import Applicant, ServicePoint, StaffAssignment, StaffRole, User, Window
 from tongban.org.policy import COUNTER_ROLES, Principal
+from tongban.training import actions as training_actions
+from tongban.training.models import Completion, Lesson
+from tongban.training.queries import study_gaps
 
 from .access import (
     PAGE_LABELS,
@@ -188,3 +191,43 @@ def agent(request: HttpRequest, principal: Principal) -> HttpResponse:
 @staff_with_roles(*PAGE_ROLES["supervision"])
 def supervision(request: HttpRequest, principal: Principal) -> HttpResponse:
     return _waiting_page(request, principal, "supervision")
+
+
+# --- Training: the 4:30 online class per item --------------------------------------------
+
+
+@staff_with_roles(*PAGE_ROLES["training"])
+def training(request: HttpRequest, principal: Principal) -> HttpResponse:
+    lessons = Lesson.objects.select_related("item__agency").order_by("-created_at", "pk")
+    page = Paginator(lessons, LOOKUP_PER_PAGE).get_page(request.GET.get("page"))
+    done = set(
+        Completion.objects.filter(
+            user=principal.user, lesson__in=list(page.object_list)
+        ).values_list("lesson_id", flat=True)
+    )
+    halls = [
+        {"point": point, "gaps": study_gaps(point)}
+        for point in ServicePoint.objects.filter(
+            pk__in=principal.service_point_ids(StaffRole.HALL_MANAGER)
+        ).select_related("region")
+    ]
+    return _render(
+        request,
+        principal,
+        "training",
+        "workbench/training.html",
+        {"page": page, "done": done, "halls": halls},
+    )
+
+
+@require_POST
+@staff_with_roles(*PAGE_ROLES["training"])
+def lesson_done(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
+    lesson = get_object_or_404(Lesson.objects.select_related("item"), pk=pk)
+    training_actions.complete_lesson(principal, lesson)
+    if _is_htmx(request):
+        return render(
+            request, "workbench/_lesson_row.html", {"lesson": lesson, "done": {lesson.pk}}
+        )
+    messages.success(request, _("Recorded: you studied %(title)s.") % {"title": lesson.title})
+    return redirect("workbench:training")
