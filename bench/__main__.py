@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongban.settings")
+os.environ.setdefault("TONGBAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("TONGBAN_VAR_DIR", tempfile.mkdtemp(prefix="tongban-bench-"))
 
 
@@ -18,10 +19,12 @@ def main() -> int:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from bench import audit_append, catalog_search
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from bench import audit_append, catalog_guide, catalog_search
 
     audit_append.run()
     catalog_search.run()
+    catalog_guide.run()
     return 0
 
 

@@ -182,6 +182,7 @@ def test_one_scoped_account_per_staff_role(demo_city):
         "agent": StaffRole.HELPER_AGENT,
         "supervisor": StaffRole.SUPERVISING_OFFICER,
         "manager": StaffRole.HALL_MANAGER,
+        "catalog": StaffRole.CATALOG_ADMIN,
         "admin": StaffRole.PLATFORM_ADMIN,
         "county_clerk": StaffRole.WINDOW_CLERK,
         "county_manager": StaffRole.HALL_MANAGER,

@@ -226,6 +226,25 @@ CITY_AGENCIES = [
           PUBLIC_SERVICE, "95598", "德州市德城区东风中路1516号", prefix="91"),
     _city("waterworks", "德州市水务集团有限公司", "德州水务集团", "MA3C2851K",
           PUBLIC_SERVICE, "0534-2688041", "德州市德城区新湖大街1088号", prefix="91"),
+    _city("gas", "德州市燃气有限公司", "德州燃气", "MA3C2852P",
+          PUBLIC_SERVICE, "0534-2688042", "德州市德城区天衢中路1288号", prefix="91"),
+    _city("telecom", "中国电信股份有限公司德州分公司", "德州电信", "MA3C2853R",
+          PUBLIC_SERVICE, "10000", "德州市德城区东风中路1088号", prefix="91"),
+    # Departments that keep their own items (the catalog names them as implementing).
+    _city("tobacco", "德州市烟草专卖局", "市烟草专卖局", "MB2850122", LINE,
+          "0534-2688033", "德州市德城区新华路1288号"),
+    _city("disabled", "德州市残疾人联合会", "市残联", "MB2850123", LINE,
+          "0534-2688034", "德州市德城区天衢东路1366号", prefix="13"),
+]  # fmt: skip
+
+# Provincial departments that entrust or delegate items to the city (委托, 授权).
+PROVINCE_AGENCIES = [
+    AgencyRow("prov_culture", "山东省文化和旅游厅", "省文化和旅游厅",
+              credit_code("11", PROVINCE[0], "MB2840101"), LINE, PROVINCE[0],
+              "0531-8688101", "山东省济南市历下区文旅路100号"),
+    AgencyRow("prov_commerce", "山东省商务厅", "省商务厅",
+              credit_code("11", PROVINCE[0], "MB2840102"), LINE, PROVINCE[0],
+              "0531-8688102", "山东省济南市历下区商务路200号"),
 ]  # fmt: skip
 
 # Every county has its own approval bureau (not under the city's: it answers to the
@@ -257,7 +276,12 @@ COUNTY_DEPARTMENTS = [
     ),
 ]
 
-AGENCIES: list[AgencyRow] = [*CITY_AGENCIES, *COUNTY_BUREAUS, *COUNTY_DEPARTMENTS]
+AGENCIES: list[AgencyRow] = [
+    *CITY_AGENCIES,
+    *COUNTY_BUREAUS,
+    *COUNTY_DEPARTMENTS,
+    *PROVINCE_AGENCIES,
+]
 AGENCY_BY_KEY = {row.key: row for row in AGENCIES}
 
 # --- service points --------------------------------------------------------------------
@@ -443,6 +467,8 @@ STAFF = [
     StaffRow("supervisor", "赵磊", "13905340005", StaffRole.SUPERVISING_OFFICER,
              agency_key="amr"),
     StaffRow("manager", "孙丽", "13905340006", StaffRole.HALL_MANAGER, point_key="city_hall"),
+    # Keeps the bureau's service catalog (事项目录): drafts, reviews and publishes items.
+    StaffRow("catalog", "周静", "13905340010", StaffRole.CATALOG_ADMIN, agency_key="bureau"),
     # Scoped to the bureau that runs the platform, though the role itself is city-wide.
     StaffRow("admin", "周强", "13905340007", StaffRole.PLATFORM_ADMIN, agency_key="bureau",
              superuser=True),

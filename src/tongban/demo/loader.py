@@ -26,11 +26,13 @@ from tongban.org.models import (
 )
 
 from . import data
+from .catalog_loader import KINDS as CATALOG_KINDS
+from .catalog_loader import load_demo_catalog
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-# The kinds of row the loader writes, in the order of the counts it reports.
-KINDS = (
+# The kinds of row the city loader writes, in the order of the counts it reports.
+CITY_KINDS = (
     "regions",
     "agencies",
     "service_points",
@@ -40,6 +42,8 @@ KINDS = (
     "assignments",
     "applicants",
 )
+# Every kind :func:`load_demo_city` reports, the catalog's last.
+KINDS = (*CITY_KINDS, *CATALOG_KINDS)
 
 
 def _key_value(value: Any) -> Any:
@@ -113,7 +117,7 @@ class _Tally:
     def result(self) -> dict[str, int]:
         return {
             f"{kind}_{state}": self.counts[f"{kind}_{state}"]
-            for kind in KINDS
+            for kind in CITY_KINDS
             for state in (CREATED, UPDATED)
         }
 
@@ -327,6 +331,7 @@ def _load_applicants(tally: _Tally, regions: dict[str, Region]) -> None:
 def load_demo_city() -> dict[str, int]:
     """Create or bring up to date the demo city; return ``{"<kind>_created": n, ...}``.
 
+    The service catalog (:mod:`.catalog_loader`) is loaded too, in the same transaction.
     One transaction; one ``demo.load`` audit entry when anything changed, none otherwise.
     """
     tally = _Tally()
@@ -339,6 +344,7 @@ def load_demo_city() -> dict[str, int]:
         _load_staff(tally, agencies, points, windows)
         _load_applicants(tally, regions)
         counts = tally.result()
+        counts.update(load_demo_catalog())
         if any(counts.values()):
             audit.record(
                 "demo.load",

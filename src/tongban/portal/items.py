@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tongban.catalog.actions import current_version
@@ -102,27 +103,33 @@ def _live_item(impl_code: str) -> tuple[Item, ItemVersion]:
 
 
 def _load_guide_parts(version: ItemVersion) -> None:
-    """Everything the full guide shows, in a fixed number of queries."""
+    """What the questionnaire and header need, in a fixed number of queries."""
     prefetch_related_objects(
         [version],
         "supervising_agencies",
-        Prefetch(
-            "materials",
-            Material.objects.order_by("order", "pk").prefetch_related(
-                Prefetch(
-                    "applies_when",
-                    SituationOption.objects.select_related("question").order_by(
-                        "question__order", "question__pk", "order", "pk"
-                    ),
-                )
-            ),
-        ),
         Prefetch(
             "questions",
             SituationQuestion.objects.order_by("order", "pk").prefetch_related(
                 Prefetch("options", SituationOption.objects.order_by("order", "pk"))
             ),
         ),
+    )
+
+
+def _all_materials(version: ItemVersion) -> list[Material]:
+    """Every material with the answers it applies to: read only when the cached fragment
+    of this (immutable) version's material table has to be rendered."""
+    return list(
+        Material.objects.filter(version=version)
+        .order_by("order", "pk")
+        .prefetch_related(
+            Prefetch(
+                "applies_when",
+                SituationOption.objects.select_related("question").order_by(
+                    "question__order", "question__pk", "order", "pk"
+                ),
+            )
+        )
     )
 
 
@@ -182,6 +189,7 @@ def _guide_page(
     context = {
         "item": item,
         "version": version,
+        "materials": SimpleLazyObject(lambda: _all_materials(version)),
         "narrowed": narrowed,
         "chosen": chosen,
         "today": timezone.localdate(),

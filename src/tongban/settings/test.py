@@ -8,3 +8,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests reuse primary keys after each rollback: a shared fragment cache would serve one
+# test's page to the next.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
