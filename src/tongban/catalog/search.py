@@ -168,15 +168,18 @@ def search(query: str, limit: int = 20) -> list[Hit]:
             found[pk] = found.get(pk, 0.0) + 10.0
     rows = list(
         SearchDocument.objects.filter(pk__in=found).values_list(
-            "pk", "name", "item_id", "bundle_id"
+            "pk", "name", "item_id", "bundle_id", "name_tokens", "tokens"
         )
     )
-    names = {pk: name for pk, name, _, _ in rows}
-    owners = {pk: (item_id, bundle_id) for pk, _, item_id, bundle_id in rows}
-    for pk, name in names.items():
+    names = {row[0]: row[1] for row in rows}
+    owners = {row[0]: (row[2], row[3]) for row in rows}
+    own_words = set(groups[0]) if groups else set()
+    for pk, name, _item, bundle_id, name_tokens, tokens in rows:
         if query in name:  # the words typed stand in the name itself
             found[pk] += 5.0
-        if owners[pk][1]:  # a bundle answers a plain-words need better than one item of it
+        if own_words and own_words <= set(f"{name_tokens} {tokens}".split()):
+            found[pk] += 3.0  # the person's own words, not only what a synonym made of them
+        if bundle_id:  # a bundle answers a plain-words need better than one item of it
             found[pk] += 1.0
     ranked = sorted(names, key=lambda pk: (-found[pk], names[pk]))[:limit]
     return [Hit(*owners[pk], name=names[pk], score=found[pk]) for pk in ranked]

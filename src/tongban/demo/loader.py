@@ -26,6 +26,8 @@ from tongban.org.models import (
 )
 
 from . import data
+from .bundle_loader import KINDS as BUNDLE_KINDS
+from .bundle_loader import load_demo_bundles
 from .catalog_loader import KINDS as CATALOG_KINDS
 from .catalog_loader import load_demo_catalog
 
@@ -43,7 +45,7 @@ CITY_KINDS = (
     "applicants",
 )
 # Every kind :func:`load_demo_city` reports, the catalog's last.
-KINDS = (*CITY_KINDS, *CATALOG_KINDS)
+KINDS = (*CITY_KINDS, *CATALOG_KINDS, *BUNDLE_KINDS)
 
 
 def _key_value(value: Any) -> Any:
@@ -345,6 +347,7 @@ def load_demo_city() -> dict[str, int]:
         _load_applicants(tally, regions)
         counts = tally.result()
         counts.update(load_demo_catalog())
+        counts.update(load_demo_bundles())
         if any(counts.values()):
             audit.record(
                 "demo.load",
