@@ -36,7 +36,28 @@ def _publishes(principal: Principal, item) -> bool:
     )
 
 
+def _managed(principal: Principal, queryset):
+    """Items whose drafts this person edits or reviews (the workbench catalog page)."""
+    if principal.kind != "staff":
+        return queryset.none()
+    if principal.is_platform_admin or _is_bureau_catalog_admin(principal):
+        return queryset
+    return queryset.filter(
+        agency_id__in=principal.agency_ids(StaffRole.CATALOG_ADMIN, StaffRole.SECTION_CHIEF)
+    )
+
+
+def _is_bureau_catalog_admin(principal: Principal) -> bool:
+    return any(
+        a.role == StaffRole.CATALOG_ADMIN
+        and a.agency
+        and a.agency.kind == Agency.Kind.APPROVAL_BUREAU
+        for a in principal.assignments
+    )
+
+
 def register() -> None:
+    scope("catalog.manage_item")(_managed)
     rule("catalog.view_item")(lambda principal, item: True)
     scope("catalog.view_item")(lambda principal, queryset: queryset)
     rule("catalog.edit_item", _("Only catalog administrators of the item's agency edit it."))(

@@ -9,6 +9,7 @@ ROLE_LANDING = [
     (StaffRole.PLATFORM_ADMIN, "admin:index"),
     (StaffRole.HALL_MANAGER, "workbench:hall"),
     (StaffRole.SECTION_CHIEF, "workbench:approvals"),
+    (StaffRole.CATALOG_ADMIN, "workbench:catalog"),
     (StaffRole.BACKOFFICE_REVIEWER, "workbench:inbox"),
     (StaffRole.WINDOW_CLERK, "workbench:counter"),
     (StaffRole.HELPER_AGENT, "workbench:agent"),

@@ -32,6 +32,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "agent": (StaffRole.HELPER_AGENT,),
     "supervision": (StaffRole.SUPERVISING_OFFICER,),
     "training": (),  # every staff member studies the items they handle
+    "catalog": (StaffRole.CATALOG_ADMIN, StaffRole.SECTION_CHIEF),
 }
 
 PAGE_LABELS = {
@@ -43,6 +44,7 @@ PAGE_LABELS = {
     "agent": gettext_lazy("Helper and agent service"),
     "supervision": gettext_lazy("Supervision"),
     "training": gettext_lazy("Item training"),
+    "catalog": gettext_lazy("Service catalog"),
 }
 
 # The page where each role's daily work happens.
@@ -53,6 +55,7 @@ ROLE_PAGE = {
     StaffRole.BACKOFFICE_REVIEWER: "inbox",
     StaffRole.SECTION_CHIEF: "approvals",
     StaffRole.SUPERVISING_OFFICER: "supervision",
+    StaffRole.CATALOG_ADMIN: "catalog",
 }
 
 
