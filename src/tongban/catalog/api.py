@@ -91,9 +91,25 @@ class VersionOut(Schema):
         return [agency.pk for agency in version.supervising_agencies.all()]
 
 
+class DelegatedOut(Schema):
+    region_code: str = Field(alias="region.code")
+    handling_agency_id: int
+    handling_agency: str = Field(alias="handling_agency.name")
+    effective_from: dt.date
+
+
 class VersionDetailOut(VersionOut):
     materials: list[MaterialOut]
     questions: list[QuestionOut]
+    delegations: list[DelegatedOut]
+
+    @staticmethod
+    def resolve_delegations(version: ItemVersion) -> list:
+        return list(
+            version.item.delegations.filter(ended_on__isnull=True).select_related(
+                "region", "handling_agency"
+            )
+        )
 
     @staticmethod
     def resolve_materials(version: ItemVersion) -> list:
