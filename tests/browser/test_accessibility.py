@@ -12,6 +12,9 @@ PAGES = [
     ("/", None),
     ("/login/", None),
     ("/items/", None),  # the service guides, here with none published yet
+    ("/search/", None),  # smart guidance before a word is typed
+    ("/search/?q=营业执照", None),  # …and finding nothing in an empty catalogue
+    ("/browse/", None),
     ("/me/", "citizen"),
     ("/workbench/", "clerk"),
     ("/workbench/counter/", "clerk"),
@@ -21,6 +24,8 @@ PAGES = [
     ("/workbench/approvals/", "chief"),
     ("/workbench/agent/", "agent"),
     ("/workbench/supervision/", "supervisor"),
+    ("/workbench/training/", "manager"),
+    ("/workbench/catalog/", "chief"),
     ("/workbench/hall/", "clerk"),  # the 403 page
     ("/no-such-page/", None),  # the 404 page
 ]

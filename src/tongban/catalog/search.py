@@ -19,6 +19,8 @@ from .models import Bundle, Item, SearchDocument, Synonym
 
 _LATIN = re.compile(r"^[A-Za-z]{2,20}$")
 _NOISE = set("的了和与及或在我要想办个一")
+# How people start a need ("我想开饭店"); stripped so "想开" does not become a search word.
+_LEAD_IN = re.compile(r"^(请问|我想要|我想|我要|想要|想|要|怎么|如何|怎样|在哪里?|哪里)+")
 
 
 @cache
@@ -135,7 +137,7 @@ class Hit:
 def word_groups(query: str) -> list[list[str]]:
     """Alternatives to match, each a list of words that must all be present: the query's
     own segments, then each synonym whose term stands in the query (开饭店 → 餐饮)."""
-    own = segments(query)
+    own = segments(_LEAD_IN.sub("", query.strip()) or query)
     longer = [w for w in own if len(w) > 1]
     groups = [longer or own]
     for term, expansion in Synonym.objects.values_list("term", "expansion"):

@@ -193,7 +193,9 @@ def _guide_page(
         # Counties authorised to handle this item (事项下放) and their approval bureaus.
         "delegations": item.delegations.filter(
             ended_on__isnull=True, effective_from__lte=timezone.localdate()
-        ).select_related("region", "handling_agency").order_by("region__code"),
+        )
+        .select_related("region", "handling_agency")
+        .order_by("region__code"),
         "narrowed": narrowed,
         "chosen": chosen,
         "today": timezone.localdate(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import items, views
+from . import guidance, items, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("items/<str:impl_code>/", items.item_guide, name="item-guide"),
     path("items/<str:impl_code>/situation/", items.item_situation, name="item-situation"),
     path("items/<str:impl_code>/notice/", items.item_notice, name="item-notice"),
+    path("search/", guidance.search_page, name="search"),
+    path("browse/", guidance.browse, name="browse"),
+    path("bundles/<str:code>/", guidance.bundle_guide, name="bundle-guide"),
+    path("bundles/<str:code>/situation/", guidance.bundle_situation, name="bundle-situation"),
+    path("bundles/<str:code>/notice/", guidance.bundle_notice, name="bundle-notice"),
 ]
