@@ -72,3 +72,20 @@ def test_plain_words_find_the_bundle_first(restaurant):
     assert (hits[0].kind, hits[0].name) == ("bundle", "开办餐饮店一件事")
     body = Client().get("/api/v1/catalog/search", {"q": "开饭店"}).json()
     assert body["items"][0]["code"] == "OPEN-RESTAURANT"
+
+
+def test_bundle_notice_pdf_lists_the_merged_materials(restaurant):
+    import io
+
+    from pypdf import PdfReader
+
+    response = Client().get(
+        "/api/v1/catalog/bundles/OPEN-RESTAURANT/notice.pdf",
+        {"a": [f"{q}|{a}" for q, a in ANSWERS.items()]},
+    )
+    assert response.status_code == 200, response.content[:300]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "开办餐饮店一件事" in text and "房屋租赁合同" in text and "房屋产权证明" not in text
+    assert text.count("营业执照") >= 1
+    missing = Client().get("/api/v1/catalog/bundles/OPEN-RESTAURANT/notice.pdf")
+    assert missing.status_code == 400

@@ -522,6 +522,10 @@ def test_notice_link_from_the_guide_carries_the_answers(client, city):
     sheet = client.get(href).content.decode()
     assert "网站备案信息" in _between(sheet, '<article class="notice-sheet"', "</article>")
     assert "房屋租赁合同" not in sheet
+    # The same notice as a PDF, with the same answers.
+    pdf_href = re.search(r'href="([^"]*/notice\.pdf[^"]*)"', sheet).group(1).replace("&amp;", "&")
+    pdf = client.get(pdf_href)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
 def test_notice_needs_every_answer(client, city):

@@ -558,3 +558,23 @@ def export_excel(request, agency: int | None = None):
     )
     response["Content-Disposition"] = 'attachment; filename="tongban-catalog.xlsx"'
     return response
+
+
+@router.get(
+    "/bundles/{code}/notice.pdf", response={200: None, 400: ErrorOut, 404: ErrorOut}, auth=PUBLIC
+)
+def bundle_notice_pdf(request, code: str, a: list[str] = Query(default=[])):  # noqa: B008
+    """The bundle's combined one-time notification as a PDF; answers as repeated
+    ``a=<question>|<answer>`` (the portal's encoding)."""
+    bundle = get_object_or_404(_bundles(), code=code)
+    answers = dict(part.rsplit("|", 1) for part in a if "|" in part)
+    try:
+        guide = bundles.bundle_guide(bundle, answers)
+    except IncompleteAnswers as error:
+        raise ValidationError(
+            _("Answer every situation question: %(questions)s")
+            % {"questions": "; ".join(dict.fromkeys(q.text for q in error.questions))}
+        ) from None
+    response = HttpResponse(notice.bundle_notice_pdf(guide), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{code}.pdf"'
+    return response

@@ -80,3 +80,43 @@ def notice_pdf(guide: Guide) -> bytes:
         notice_sections(guide),
         footer,
     )
+
+
+def bundle_notice_pdf(guide) -> bytes:
+    """The combined one-time notification of a bundle (一件事一次告知)."""
+    bundle = guide.bundle
+    materials = []
+    for number, merged in enumerate(guide.materials, start=1):
+        line = f"{number}. {merged.name}"
+        if len(merged.versions) > 1:
+            line += _(" (for: %(items)s)") % {"items": "、".join(v.name for v in merged.versions)}
+        if merged.verifiable:
+            line += _(" (verified from shared data: you need not bring it)")
+        materials.append(line)
+    sections = [
+        Section(
+            _("Services included"),
+            [
+                f"{version.name} — {version.item.agency.name} — {guide.item_limits[version.name]}"
+                for version in guide.versions
+            ],
+        ),
+        Section(_("Materials"), materials or [_("No materials are needed.")]),
+        Section(
+            _("Time limit"),
+            [
+                _("Handled in parallel: at most %(days)s working days.")
+                % {"days": f"{guide.promised_limit_days:g}"}
+            ],
+        ),
+    ]
+    subtitle = _("Lead agency: %(agency)s · bundle %(code)s") % {
+        "agency": bundle.lead_agency.name,
+        "code": bundle.code,
+    }
+    footer = _(
+        "One-time notification generated on %(date)s. Nothing beyond this list may be asked of you."
+    ) % {"date": timezone.localdate().isoformat()}
+    return build_document(
+        _("One-time notification: %(name)s") % {"name": bundle.name}, subtitle, sections, footer
+    )
