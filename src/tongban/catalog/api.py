@@ -538,11 +538,14 @@ def import_excel(request, file: File[UploadedFile]):
     try:
         drafts = excel.import_workbook(request.principal, file.read())
     except excel.ImportRejected as rejected:
-        return 400, {
-            "code": "import_rejected",
-            "message": excel.errors_as_message(rejected.errors),
-            "errors": [error.as_dict() for error in rejected.errors],
-        }
+        return Status(
+            400,
+            {
+                "code": "import_rejected",
+                "message": excel.errors_as_message(rejected.errors),
+                "errors": [error.as_dict() for error in rejected.errors],
+            },
+        )
     return {"drafts": [f"{d.item.impl_code} v{d.number}" for d in drafts]}
 
 

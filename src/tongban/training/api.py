@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.catalog.models import Item
@@ -71,7 +71,7 @@ def add_lesson(request, payload: LessonIn):
     lesson = actions.add_lesson(
         request.principal, item, title=payload.title, body=payload.body, minutes=payload.minutes
     )
-    return 201, _out(lesson, set())
+    return Status(201, _out(lesson, set()))
 
 
 @router.post(
