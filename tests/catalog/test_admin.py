@@ -6,7 +6,7 @@ from django.test import Client
 from tests.catalog.factories import published_item
 from tests.factories import UserFactory
 from tongban.catalog import actions
-from tongban.catalog.models import ItemVersion
+from tongban.catalog.models import Item, ItemVersion
 from tongban.org.policy import principal_for_user
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +44,28 @@ def test_draft_is_editable_and_admin_actions_submit_it(admin_user):
     )
     draft.refresh_from_db()
     assert draft.status == ItemVersion.Status.IN_REVIEW
+
+
+def test_item_list_reads_names_without_a_query_per_row(admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    client = Client()
+    client.force_login(admin_user)
+
+    def queries_for_list(items: int) -> int:
+        for number in range(items):
+            published_item(
+                agency, name=f"事项{number}", impl_code=f"CODE-{number}", situations=False
+            )
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get("/admin/catalog/item/").content.decode()
+        assert f"事项{items - 1}" in page
+        return len(captured)
+
+    few = queries_for_list(2)
+    Item.objects.all().delete()
+    assert queries_for_list(12) == few

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -155,6 +156,17 @@ class ItemAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["agency"]
     inlines = [VersionInline, DelegationInline]
     actions = ["start_drafts"]
+
+    def get_queryset(self, request):
+        # Item.__str__ names an item by its latest published version: fetch those for the
+        # whole page at once, not once per row.
+        latest = ItemVersion.objects.filter(status=ItemVersion.Status.PUBLISHED).order_by("-number")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("agency")
+            .prefetch_related(Prefetch("versions", latest, to_attr="published"))
+        )
 
     @admin.action(description=_("Start a new draft of the selected items"))
     def start_drafts(self, request, queryset):

@@ -52,10 +52,13 @@ class Item(models.Model):
         verbose_name_plural = _("service items")
 
     def __str__(self) -> str:
-        current = (
-            self.versions.filter(status=ItemVersion.Status.PUBLISHED).order_by("-number").first()
-        )
-        return f"{current.name if current else self.impl_code}"
+        # Lists prefetch the published versions newest first as ``published``; use them.
+        published = getattr(self, "published", None)
+        if published is None:
+            published = list(
+                self.versions.filter(status=ItemVersion.Status.PUBLISHED).order_by("-number")[:1]
+            )
+        return published[0].name if published else self.impl_code
 
 
 class ItemVersion(models.Model):
