@@ -73,6 +73,7 @@ def copy_version(source: ItemVersion) -> ItemVersion:
     supervising = list(source.supervising_agencies.all())
     questions = list(source.questions.prefetch_related("options"))
     materials = list(source.materials.prefetch_related("applies_when"))
+    steps = list(source.steps.all())
     draft = ItemVersion.objects.get(pk=source.pk)
     draft._loaded_status = None  # a new row, not the published one
     draft.pk = None
@@ -103,6 +104,10 @@ def copy_version(source: ItemVersion) -> ItemVersion:
         material.version = draft
         material.save()
         material.applies_when.set(links)
+    for step in steps:
+        step.pk = None
+        step.version = draft
+        step.save()
     return draft
 
 

@@ -6,6 +6,7 @@ published version never changes again (a case keeps the version it was filed und
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -345,6 +346,49 @@ class SituationOption(VersionPartMixin, models.Model):
 
     def _version(self) -> ItemVersion:
         return self.question.version
+
+
+class ReviewStep(VersionPartMixin, models.Model):
+    """One step of the review process (办理流程) of cases filed under a version.
+
+    Steps run in order; each is taken by a role of the deciding agency and has its share of
+    the promised time limit, so a step's own deadline can be warned about. For the bureau's
+    own items acceptance and review may be one step; an instant item has one decision step
+    at the window.
+    """
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("Acceptance (受理)")
+        REVIEW = "review", _("Review (审查)")
+        DECISION = "decision", _("Decision (决定)")
+        RESULT = "result", _("Result issue (送达)")
+
+    class Actor(models.TextChoices):
+        WINDOW_CLERK = "window_clerk", _("Window clerk")
+        BACKOFFICE_REVIEWER = "backoffice_reviewer", _("Back-office reviewer")
+        SECTION_CHIEF = "section_chief", _("Section chief")
+
+    version = models.ForeignKey(ItemVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    role = models.CharField(_("taken by"), max_length=32, choices=Actor.choices)
+    share = models.PositiveSmallIntegerField(
+        _("share of the time limit (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["version", "order", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self) -> str:
+        return self.name or self.get_kind_display()
+
+    def _version(self) -> ItemVersion:
+        return self.version
 
 
 class Delegation(models.Model):

@@ -1,0 +1,5 @@
+"""Case permissions, registered with the one policy module (tongban.org.policy)."""
+
+
+def register() -> None:
+    pass
