@@ -33,7 +33,7 @@ class Principal:
             return self.user.get_username()
         if self.client is not None:
             return f"api:{self.client.name}"
-        return "anonymous"
+        return "system" if self.kind == "system" else "anonymous"
 
     @property
     def actor(self) -> Actor:
@@ -46,6 +46,8 @@ class Principal:
             )
         if self.client is not None:
             return Actor(user_id=None, label=self.label, role="api_client")
+        if self.kind == "system":
+            return Actor(user_id=None, label="system", role="system")
         return Actor(user_id=None, label="anonymous", role="anonymous")
 
     @property
@@ -76,6 +78,8 @@ class Principal:
 
 
 ANONYMOUS = Principal(kind="anonymous")
+# Periodic tasks (deadline warnings, terminations) act as the system, never as a person.
+SYSTEM = Principal(kind="system")
 
 # What an API client's token may be granted (a department's system gets only what it needs).
 API_SCOPES = {

@@ -1,0 +1,1245 @@
+"""Every change to a case: one function per action, the same for the UI and the API.
+
+Each action runs in one transaction with the case row locked, asks the transition table
+(``transitions``) and the policy, appends a ``CaseEvent`` and an audit entry, recomputes the
+clocks and enqueues the applicant's notification in that same transaction. A form sent
+from an out-of-date page (``revision``) is refused with a clear message instead of
+silently acting on a case someone else just changed.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongban.catalog.actions import current_version
+from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for
+from tongban.catalog.models import Delegation, Item, ItemVersion, Material
+from tongban.core import audit
+from tongban.core.notifications import Channel as NotificationChannel
+from tongban.core.notifications import notify
+from tongban.org.models import Agency, Applicant, Region, ServicePoint, Window
+from tongban.org.policy import Principal
+
+from . import deadlines, transitions
+from .files import check_upload
+from .models import (
+    Case,
+    CaseCounter,
+    CaseEvent,
+    CaseMaterial,
+    CasePause,
+    Channel,
+    Commitment,
+    Handover,
+    RefusalRequest,
+    Status,
+    SupplementRequest,
+)
+from .permissions import ensure_may
+from .steps import StepSpec, decision_index, steps_for
+
+FORM_FIELDS = {
+    "contact_name": 100,
+    "contact_phone": 20,
+    "address": 255,
+    "description": 2000,
+}
+
+
+class StaleCase(ValidationError):
+    """The case changed since the page was loaded (HTTP 409)."""
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _lock(case: Case, revision: int | None) -> Case:
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("item_version", "deciding_agency", "service_point", "applicant")
+        .get(pk=case.pk)
+    )
+    if revision is not None and revision != locked.revision:
+        last = locked.events.order_by("-at", "-pk").first()
+        raise StaleCase(
+            _(
+                "Someone else changed this case meanwhile (%(what)s by %(who)s); "
+                "it is now “%(status)s”. Reload the page and check before acting."
+            )
+            % {
+                "what": transitions.ACTION_LABELS.get(last.action, last.action) if last else "",
+                "who": last.actor_label if last else "",
+                "status": Status(locked.status).label,
+            },
+            code="stale",
+        )
+    return locked
+
+
+def _applicant_user(case: Case):
+    return case.applicant.account
+
+
+def _record(
+    principal: Principal,
+    case: Case,
+    action: str,
+    *,
+    source: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+    now: dt.datetime,
+    tell_applicant: bool = True,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        case=case,
+        at=now,
+        action=action,
+        from_status=source,
+        to_status=case.status,
+        actor=principal.user,
+        actor_label=principal.label,
+        note=note,
+        data=data or {},
+        public=public,
+    )
+    audit.record(
+        f"case.{action}",
+        case,
+        changes={"status": [source, case.status], **(data or {})},
+        actor=principal.actor,
+    )
+    recipient = _applicant_user(case)
+    if tell_applicant and public and recipient is not None and recipient != principal.user:
+        label = transitions.ACTION_LABELS.get(action, action)
+        body = _("Your case %(code)s (%(item)s): %(what)s.") % {
+            "code": case.code or "",
+            "item": case.item_version.name,
+            "what": label,
+        }
+        if note:
+            body += "\n" + note
+        channels = [NotificationChannel.INBOX]
+        if case.applicant.phone:
+            channels.append(NotificationChannel.SMS)
+        notify(recipient, str(label), body, channels=channels)
+    return event
+
+
+def _move(
+    principal: Principal,
+    case: Case,
+    action: str,
+    *,
+    now: dt.datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    public: bool = True,
+) -> CaseEvent:
+    transition = transitions.require(case.status, action)
+    ensure_may(principal, case, transition)
+    source = case.status
+    case.status = transition.target
+    return _record(
+        principal, case, action, source=source, note=note, data=data, public=public, now=now
+    )
+
+
+def _save(case: Case, now: dt.datetime) -> None:
+    deadlines.recompute(case, now)
+    case.revision = F("revision") + 1
+    case.save()
+    case.refresh_from_db(fields=["revision"])
+
+
+def _guide(version: ItemVersion, answers: list[int]) -> Guide:
+    return guide_for(version, answers, strict=True)
+
+
+def _check_answers(version: ItemVersion, answers: Iterable[Any]) -> list[int]:
+    """Every question answered once, with an answer of this version (tampering refused)."""
+    try:
+        ids = [int(a) for a in answers]
+    except (TypeError, ValueError):
+        raise ValidationError(_("The situation answers are not valid."), code="answers") from None
+    questions = list(version.questions.prefetch_related("options"))
+    owner = {option.pk: q.pk for q in questions for option in q.options.all()}
+    unknown = [a for a in ids if a not in owner]
+    if unknown:
+        raise ValidationError(
+            _("Some answers do not belong to this item's guide."), code="answers"
+        )
+    chosen = [owner[a] for a in ids]
+    if len(chosen) != len(set(chosen)):
+        raise ValidationError(_("Each question takes one answer."), code="answers")
+    missing = [q.text for q in questions if q.pk not in chosen]
+    if missing:
+        raise ValidationError(
+            _("Answer these questions first: %(questions)s")
+            % {"questions": "；".join(missing)},
+            code="answers",
+        )
+    return ids
+
+
+def _check_form(form_data: Any) -> dict[str, str]:
+    if not isinstance(form_data, dict):
+        raise ValidationError(_("The form data is not valid."), code="form")
+    unknown = sorted(set(form_data) - set(FORM_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("The form has fields that do not exist: %(fields)s")
+            % {"fields": ", ".join(map(str, unknown))},
+            code="form",
+        )
+    cleaned = {}
+    for key, value in form_data.items():
+        if not isinstance(value, str) or len(value) > FORM_FIELDS[key]:
+            raise ValidationError(
+                _("The form field %(field)s is not valid.") % {"field": key}, code="form"
+            )
+        cleaned[key] = value.strip()
+    return cleaned
+
+
+def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agency:
+    """The agency that decides: a county the item was handed down to, else the item's own."""
+    if region is not None:
+        ancestors = []
+        node = region
+        while node is not None:
+            ancestors.append(node.pk)
+            node = node.parent
+        delegation = (
+            Delegation.objects.filter(
+                item=item, region_id__in=ancestors, effective_from__lte=on, ended_on__isnull=True
+            )
+            .select_related("handling_agency")
+            .order_by("-region__level")
+            .first()
+        )
+        if delegation is not None:
+            return delegation.handling_agency
+    return item.agency
+
+
+def _county_of(region: Region) -> int:
+    node = region
+    while node is not None and node.level > Region.Level.COUNTY:
+        node = node.parent
+    return node.pk if node is not None else region.pk
+
+
+def check_reach(version: ItemVersion, agency: Agency, point: ServicePoint) -> None:
+    """市域通办 and its narrower cousins: where this item may be accepted."""
+    reach = version.reach
+    if reach == ItemVersion.Reach.CITY:
+        return
+    if reach == ItemVersion.Reach.COUNTY and _county_of(point.region) == _county_of(agency.region):
+        return
+    if reach == ItemVersion.Reach.SERVICE_POINT and point.region_id == agency.region_id:
+        return
+    raise ValidationError(
+        _("This item cannot be accepted at %(point)s: it is handled at %(where)s.")
+        % {"point": point.name, "where": ItemVersion.Reach(reach).label},
+        code="reach",
+    )
+
+
+def _check_window(window: Window | None, agency: Agency) -> None:
+    if window is None:
+        return
+    if window.kind == Window.Kind.SPECIALISED and not window.agencies.filter(pk=agency.pk).exists():
+        raise ValidationError(
+            _("Window %(number)s does not accept this agency's items.")
+            % {"number": window.number},
+            code="window",
+        )
+    if window.kind in {Window.Kind.RESULT_PICKUP, Window.Kind.FIND_FAULT}:
+        raise ValidationError(
+            _("Window %(number)s does not accept applications.") % {"number": window.number},
+            code="window",
+        )
+
+
+def _next_code(case: Case, now: dt.datetime) -> str:
+    day = timezone.localdate(now)
+    prefix = case.item.impl_code
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        prefix=prefix, day=day
+    )
+    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    return f"{prefix}{day:%Y%m%d}{counter.last:04d}"
+
+
+def received_materials(case: Case) -> dict[int, CaseMaterial]:
+    return {
+        m.material_id: m
+        for m in case.materials.filter(superseded=False, material__isnull=False)
+    }
+
+
+def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Material]:
+    """Required materials of the case's guide with no file yet (verifiable ones excepted)."""
+    guide = _guide(case.item_version, case.answers)
+    received = received_materials(case)
+    missing = []
+    for material in guide.materials:
+        if material.verifiable or material.pk in received:
+            continue
+        if material.necessity == Material.Necessity.REQUIRED:
+            missing.append(material)
+        elif include_deferrable and material.necessity == Material.Necessity.DEFERRABLE:
+            missing.append(material)
+    return missing
+
+
+def _require_complete(case: Case, *, include_deferrable: bool = True) -> None:
+    missing = missing_materials(case, include_deferrable=include_deferrable)
+    if missing:
+        raise ValidationError(
+            _("Required materials are missing: %(names)s")
+            % {"names": "；".join(m.name for m in missing)},
+            code="missing_material",
+        )
+
+
+def _enter_step(case: Case, steps: list[StepSpec], index: int, now: dt.datetime) -> None:
+    step = steps[index]
+    case.step_index = index
+    case.step_kind = step.kind
+    case.step_role = step.role
+    case.step_started_at = now
+    case.assignee = None
+
+
+def _require_delay_reason(case: Case, now: dt.datetime, reason: str) -> None:
+    """Past the deadline nothing moves on silently: a reason is recorded and shown."""
+    if not deadlines.is_overdue(case, now):
+        return
+    if reason.strip():
+        case.overdue_reason = reason.strip()
+    elif not case.overdue_reason:
+        raise ValidationError(
+            _("The case is past its deadline: record the reason for the delay first."),
+            code="overdue_reason",
+        )
+
+
+# ---------------------------------------------------------------- applying
+
+
+def start_application(
+    principal: Principal,
+    item: Item,
+    *,
+    applicant: Applicant,
+    channel: str,
+    answers: Iterable[Any] = (),
+    form_data: dict | None = None,
+    service_point: ServicePoint | None = None,
+    window: Window | None = None,
+) -> Case:
+    """A draft case under the version in force today."""
+    now = _now()
+    version = current_version(item, timezone.localdate(now))
+    if version is None:
+        raise ValidationError(_("This item cannot be applied for now."), code="not_offered")
+    if channel not in Channel.values:
+        raise ValidationError(_("Unknown channel."), code="channel")
+    if channel in {Channel.PORTAL, Channel.MOBILE} and version.online_depth < 3:
+        raise ValidationError(
+            _("This item cannot be applied for online; apply at a service point."),
+            code="not_online",
+        )
+    region = service_point.region if service_point else applicant.region
+    agency = deciding_agency_for(item, region, timezone.localdate(now))
+    case = Case(
+        item=item,
+        item_version=version,
+        applicant=applicant,
+        submitted_by=principal.user,
+        channel=channel,
+        case_type=version.case_type,
+        deciding_agency=agency,
+        service_point=service_point,
+        window=window,
+        window_kind=window.kind if window else "",
+        form_data=_check_form(form_data or {}),
+    )
+    ensure_may(principal, case, transitions.TRANSITIONS[(Status.DRAFT, "submit")])
+    if service_point is not None:
+        check_reach(version, agency, service_point)
+        _check_window(window, agency)
+    answers = list(answers)
+    if answers:
+        case.answers = _check_answers(version, answers)
+    with transaction.atomic():
+        case.on_behalf = principal.user is None or principal.user != applicant.account
+        case.save()
+        _record(principal, case, "create", source="", now=now, public=False)
+    return case
+
+
+def update_draft(
+    principal: Principal,
+    case: Case,
+    *,
+    answers: Iterable[Any] | None = None,
+    form_data: dict | None = None,
+    revision: int | None = None,
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        if case.status not in {Status.DRAFT, Status.NEEDS_SUPPLEMENT}:
+            raise transitions.IllegalTransition(
+                _("Only a draft or a case awaiting a supplement can be edited.")
+            )
+        ensure_may(principal, case, transitions.TRANSITIONS[(Status.DRAFT, "submit")])
+        changes = {}
+        if answers is not None:
+            case.answers = _check_answers(case.item_version, answers)
+            changes["answers"] = case.answers
+        if form_data is not None:
+            case.form_data = _check_form(form_data)
+            changes["form"] = sorted(case.form_data)
+        _record(principal, case, "edit", source=case.status, data=changes, now=now, public=False)
+        _save(case, now)
+    return case
+
+
+def attach_material(
+    principal: Principal, case: Case, material: Material, upload, *, name: str | None = None
+) -> CaseMaterial:
+    """Receive a file for a material of the case's own guide (scan or upload)."""
+    now = _now()
+    name = name or getattr(upload, "name", "") or "file"
+    checked = check_upload(upload, name)
+    with transaction.atomic():
+        case = _lock(case, None)
+        if case.status not in {
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.NEEDS_SUPPLEMENT,
+            Status.ACCEPTED_TOLERANT,
+        }:
+            raise transitions.IllegalTransition(
+                _("Materials can no longer be added to this case.")
+            )
+        ensure_may(principal, case, transitions.TRANSITIONS[(Status.NEEDS_SUPPLEMENT, "supply")])
+        guide = _guide(case.item_version, case.answers)
+        if material.pk not in {m.pk for m in guide.materials}:
+            raise ValidationError(
+                _("“%(name)s” is not a material of this case's guide.") % {"name": material.name},
+                code="not_in_guide",
+            )
+        case.materials.filter(material=material, superseded=False).update(superseded=True)
+        received = CaseMaterial(
+            case=case,
+            material=material,
+            original_name=name[:255],
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=now,
+            uploaded_by=principal.user,
+        )
+        received.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.content), save=False)
+        received.save()
+        _record(
+            principal,
+            case,
+            "upload",
+            source=case.status,
+            data={"material": material.name, "sha256": checked.sha256},
+            now=now,
+            public=False,
+        )
+        _save(case, now)
+    return received
+
+
+def submit(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "submit")
+        case.answers = _check_answers(case.item_version, case.answers)
+        _require_complete(case, include_deferrable=False)
+        case.code = _next_code(case, now)
+        case.submitted_at = now
+        _move(principal, case, "submit", now=now)
+        _save(case, now)
+    return case
+
+
+# ---------------------------------------------------------------- acceptance
+
+
+def request_supplement(
+    principal: Principal,
+    case: Case,
+    *,
+    materials: Iterable[Material] = (),
+    problems: dict[int, str] | None = None,
+    conditions: Iterable[str] = (),
+    note: str = "",
+    revision: int | None = None,
+) -> SupplementRequest:
+    """One notice with every gap (补正). Only the case's own guide may be cited."""
+    now = _now()
+    materials = list(materials)
+    conditions = [c.strip() for c in conditions if c.strip()]
+    problems = {int(k): str(v).strip() for k, v in (problems or {}).items() if str(v).strip()}
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "request_supplement")
+        guide = _guide(case.item_version, case.answers)
+        allowed = {m.pk for m in guide.materials}
+        outside = [m.name for m in materials if m.pk not in allowed]
+        if outside:
+            raise ValidationError(
+                _(
+                    "Not in this case's guide, so it cannot be asked for: %(names)s. "
+                    "The published guide binds the staff."
+                )
+                % {"names": "；".join(outside)},
+                code="beyond_guide",
+            )
+        allowed_conditions = set(allowed_condition_texts(guide))
+        extra = [c for c in conditions if c not in allowed_conditions]
+        if extra:
+            raise ValidationError(
+                _(
+                    "Not a condition of this case's guide, so it cannot be required: "
+                    "%(names)s. The published guide binds the staff."
+                )
+                % {"names": "；".join(extra)},
+                code="beyond_guide",
+            )
+        if not materials and not conditions:
+            raise ValidationError(
+                _("Name at least one material or condition that needs correcting."),
+                code="empty",
+            )
+        if set(problems) - {m.pk for m in materials}:
+            raise ValidationError(_("A problem was given for a material not listed."), code="form")
+        request = SupplementRequest.objects.create(
+            case=case,
+            stage=SupplementRequest.Stage.BEFORE_ACCEPTANCE,
+            problems={str(k): v for k, v in problems.items()},
+            conditions=conditions,
+            note=note.strip(),
+            requested_at=now,
+            requested_by=principal.user,
+        )
+        request.materials.set(materials)
+        CasePause.objects.create(case=case, kind=CasePause.Kind.SUPPLEMENT, started_at=now)
+        lines = [
+            f"- {m.name}" + (f"：{problems[m.pk]}" if m.pk in problems else "") for m in materials
+        ]
+        lines += [f"- {c}" for c in conditions]
+        _move(
+            principal,
+            case,
+            "request_supplement",
+            now=now,
+            note="\n".join(lines + ([note.strip()] if note.strip() else [])),
+            data={"materials": [m.pk for m in materials], "conditions": conditions},
+        )
+        _save(case, now)
+    return request
+
+
+def allowed_condition_texts(guide: Guide) -> list[str]:
+    """The conditions a supplement notice may cite: one per line of the guide's conditions."""
+    texts = []
+    for block in guide.conditions:
+        texts += [line.strip() for line in block.splitlines() if line.strip()]
+    return texts
+
+
+def _close_pauses(case: Case, kind: str, now: dt.datetime) -> None:
+    case.pauses.filter(kind=kind, ended_at__isnull=True).update(ended_at=now)
+
+
+def supply(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
+    """The applicant has supplied what the notice asked for: back to acceptance review."""
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "supply")
+        request = case.supplements.filter(answered_at__isnull=True).last()
+        if request is not None:
+            received = {
+                m.material_id
+                for m in case.materials.filter(superseded=False, uploaded_at__gte=request.requested_at)
+            }
+            still = [m.name for m in request.materials.all() if m.pk not in received]
+            if still:
+                raise ValidationError(
+                    _("Still missing from the supplement notice: %(names)s")
+                    % {"names": "；".join(still)},
+                    code="missing_material",
+                )
+            request.answered_at = now
+            request.save(update_fields=["answered_at"])
+        _close_pauses(case, CasePause.Kind.SUPPLEMENT, now)
+        case.pauses.all()  # the pause just closed counts in the recomputed clock
+        _move(principal, case, "supply", now=now)
+        _save(case, now)
+    return case
+
+
+def _start_clock(
+    principal: Principal,
+    case: Case,
+    now: dt.datetime,
+    service_point: ServicePoint | None,
+    window: Window | None,
+) -> None:
+    if service_point is not None:
+        check_reach(case.item_version, case.deciding_agency, service_point)
+        _check_window(window, case.deciding_agency)
+        case.service_point = service_point
+        case.window = window
+        case.window_kind = window.kind if window else ""
+    case.pickup_point = case.pickup_point or case.service_point
+    guide = _guide(case.item_version, case.answers)
+    version = case.item_version
+    case.accepted_at = now
+    case.accepted_by = principal.user
+    case.limit_unit = version.promised_limit_unit
+    case.promised_limit = 0 if case.is_instant else guide.promised_limit
+    case.statutory_limit = 0 if case.is_instant else version.statutory_limit
+    steps = steps_for(version, case.deciding_agency)
+    _enter_step(case, steps, 0, now)
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    service_point: ServicePoint | None = None
+    window: Window | None = None
+
+
+def accept(
+    principal: Principal,
+    case: Case,
+    *,
+    service_point: ServicePoint | None = None,
+    window: Window | None = None,
+    revision: int | None = None,
+) -> Case:
+    """受理: everything required is here; the decision clock starts the next working day."""
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "accept")
+        _require_complete(case)
+        _start_clock(principal, case, now, service_point, window)
+        _move(principal, case, "accept", now=now, data={"window": case.window_kind})
+        _save(case, now)
+    return case
+
+
+def accept_tolerant(
+    principal: Principal,
+    case: Case,
+    *,
+    deferred: Iterable[Material],
+    due: dt.date,
+    service_point: ServicePoint | None = None,
+    window: Window | None = None,
+    revision: int | None = None,
+) -> Case:
+    """容缺受理: main materials complete, the listed secondary ones follow by ``due``."""
+    now = _now()
+    deferred = list(deferred)
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "accept_tolerant")
+        if not deferred:
+            raise ValidationError(_("List the materials that may follow."), code="empty")
+        missing = {m.pk for m in missing_materials(case)}
+        wrong = [
+            m.name
+            for m in deferred
+            if m.necessity != Material.Necessity.DEFERRABLE or m.pk not in missing
+        ]
+        if wrong:
+            raise ValidationError(
+                _("These materials may not be deferred (容缺) for this case: %(names)s")
+                % {"names": "；".join(wrong)},
+                code="not_deferrable",
+            )
+        still = [m.name for m in missing_materials(case) if m.pk not in {d.pk for d in deferred}]
+        if still:
+            raise ValidationError(
+                _("Required materials are missing: %(names)s") % {"names": "；".join(still)},
+                code="missing_material",
+            )
+        _start_clock(principal, case, now, service_point, window)
+        deadlines.recompute(case, now)
+        due_at = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59)))
+        if due < timezone.localdate(now) or (case.promised_due and due_at > case.promised_due):
+            raise ValidationError(
+                _(
+                    "The deferred materials must be due between today and the promised "
+                    "time limit (%(limit)s)."
+                )
+                % {"limit": timezone.localdate(case.promised_due) if case.promised_due else ""},
+                code="deferred_due",
+            )
+        case.deferred_due = due_at
+        request = SupplementRequest.objects.create(
+            case=case,
+            stage=SupplementRequest.Stage.DEFERRED,
+            requested_at=now,
+            requested_by=principal.user,
+            due=due_at,
+        )
+        request.materials.set(deferred)
+        _move(
+            principal,
+            case,
+            "accept_tolerant",
+            now=now,
+            note=_("To follow by %(due)s: %(names)s")
+            % {"due": due.isoformat(), "names": "；".join(m.name for m in deferred)},
+            data={"deferred": [m.pk for m in deferred], "due": due.isoformat()},
+        )
+        _save(case, now)
+    return case
+
+
+def accept_on_commitment(
+    principal: Principal,
+    case: Case,
+    *,
+    materials: Iterable[Material],
+    text: str,
+    check_due: dt.date,
+    service_point: ServicePoint | None = None,
+    window: Window | None = None,
+    revision: int | None = None,
+) -> Case:
+    """告知承诺: the signed commitment replaces the listed proofs; a post-check is due."""
+    now = _now()
+    materials = list(materials)
+    if not text.strip():
+        raise ValidationError(_("The signed commitment text is required."), code="empty")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "accept_on_commitment")
+        missing = {m.pk for m in missing_materials(case)}
+        committed = {m.pk for m in materials}
+        still = [m.name for m in missing_materials(case) if m.pk not in committed]
+        if still:
+            raise ValidationError(
+                _("Required materials are missing: %(names)s") % {"names": "；".join(still)},
+                code="missing_material",
+            )
+        if committed - missing - {m.pk for m in _guide(case.item_version, case.answers).materials}:
+            raise ValidationError(_("Those materials are not in this case's guide."), code="form")
+        if check_due <= timezone.localdate(now):
+            raise ValidationError(_("The post-check must be due after today."), code="check_due")
+        _start_clock(principal, case, now, service_point, window)
+        commitment = Commitment.objects.create(
+            case=case, text=text.strip(), signed_at=now, check_due=check_due
+        )
+        commitment.materials.set(materials)
+        _move(
+            principal,
+            case,
+            "accept_on_commitment",
+            now=now,
+            data={"committed": sorted(committed), "check_due": check_due.isoformat()},
+        )
+        _save(case, now)
+    return case
+
+
+def supply_deferred(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "supply_deferred")
+        request = case.supplements.filter(
+            stage=SupplementRequest.Stage.DEFERRED, answered_at__isnull=True
+        ).last()
+        if request is not None:
+            received = received_materials(case)
+            still = [m.name for m in request.materials.all() if m.pk not in received]
+            if still:
+                raise ValidationError(
+                    _("Still missing: %(names)s") % {"names": "；".join(still)},
+                    code="missing_material",
+                )
+            request.answered_at = now
+            request.save(update_fields=["answered_at"])
+        case.deferred_due = None
+        _move(principal, case, "supply_deferred", now=now)
+        _save(case, now)
+    return case
+
+
+# ---------------------------------------------------------------- refusals (four eyes)
+
+
+def propose_non_acceptance(
+    principal: Principal, case: Case, *, reason: str, revision: int | None = None
+) -> RefusalRequest:
+    return _propose(principal, case, "propose_non_acceptance", reason, revision)
+
+
+def propose_denial(
+    principal: Principal, case: Case, *, reason: str, revision: int | None = None
+) -> RefusalRequest:
+    return _propose(principal, case, "propose_denial", reason, revision)
+
+
+def _propose(
+    principal: Principal, case: Case, action: str, reason: str, revision: int | None
+) -> RefusalRequest:
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("Give the reasons for the refusal."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, action)
+        if action == "propose_denial":
+            _require_decision_step(case)
+            _require_delay_reason(case, now, "")
+        kind = (
+            RefusalRequest.Kind.NON_ACCEPTANCE
+            if action == "propose_non_acceptance"
+            else RefusalRequest.Kind.DENIAL
+        )
+        request = RefusalRequest.objects.create(
+            case=case,
+            kind=kind,
+            reason=reason.strip(),
+            requested_by=principal.user,
+            requested_at=now,
+        )
+        _move(principal, case, action, now=now, note=reason.strip(), public=False)
+        _save(case, now)
+        _tell_chiefs(case, request)
+    return request
+
+
+def _tell_chiefs(case: Case, request: RefusalRequest) -> None:
+    from .queries import chiefs_of
+
+    for chief in chiefs_of(case.deciding_agency):
+        notify(
+            chief,
+            _("A refusal awaits your decision"),
+            _("Case %(code)s (%(item)s): %(reason)s")
+            % {"code": case.code, "item": case.item_version.name, "reason": request.reason},
+        )
+
+
+def _pending_refusal(case: Case) -> RefusalRequest:
+    request = case.refusals.filter(outcome=RefusalRequest.Outcome.PENDING).last()
+    if request is None:
+        raise transitions.IllegalTransition(_("No refusal is waiting on this case."))
+    return request
+
+
+def confirm_refusal(
+    principal: Principal, case: Case, *, note: str = "", revision: int | None = None
+) -> Case:
+    return _decide_refusal(principal, case, "confirm_refusal", note, revision)
+
+
+def overturn_refusal(
+    principal: Principal, case: Case, *, note: str, revision: int | None = None
+) -> Case:
+    if not note.strip():
+        raise ValidationError(_("Say why the refusal is overturned."), code="reason")
+    return _decide_refusal(principal, case, "overturn_refusal", note, revision)
+
+
+def _decide_refusal(
+    principal: Principal, case: Case, action: str, note: str, revision: int | None
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, action)
+        request = _pending_refusal(case)
+        if principal.user is not None and request.requested_by_id == principal.user.pk:
+            raise PermissionDenied(_("A refusal is decided by someone other than its proposer."))
+        request.outcome = (
+            RefusalRequest.Outcome.CONFIRMED
+            if action == "confirm_refusal"
+            else RefusalRequest.Outcome.OVERTURNED
+        )
+        request.decided_by = principal.user
+        request.decided_at = now
+        request.decision_note = note.strip()
+        request.save()
+        public_note = request.reason if action == "confirm_refusal" else ""
+        _move(
+            principal,
+            case,
+            action,
+            now=now,
+            note=public_note,
+            data={"refusal": request.kind, "note": note.strip()},
+            public=action == "confirm_refusal",
+        )
+        if case.status in {Status.NOT_ACCEPTED, Status.DENIED}:
+            case.decided_at = now
+        if case.status == Status.NOT_ACCEPTED:
+            case.closed_at = now
+        _save(case, now)
+    return case
+
+
+# ---------------------------------------------------------------- review
+
+
+def _require_decision_step(case: Case) -> None:
+    steps = steps_for(case.item_version, case.deciding_agency)
+    if case.step_index != decision_index(steps):
+        raise transitions.IllegalTransition(
+            _("The case is not at its decision step yet (now: %(step)s).")
+            % {"step": case.get_step_kind_display() if hasattr(case, "get_step_kind_display") else case.step_kind}
+        )
+
+
+def complete_step(
+    principal: Principal,
+    case: Case,
+    *,
+    note: str = "",
+    delay_reason: str = "",
+    revision: int | None = None,
+) -> Case:
+    """A review step done: the next step's role takes the case."""
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "complete_step")
+        steps = steps_for(case.item_version, case.deciding_agency)
+        if case.step_index >= decision_index(steps):
+            raise transitions.IllegalTransition(
+                _("This is the decision step: approve or deny the case.")
+            )
+        _require_delay_reason(case, now, delay_reason)
+        done = steps[case.step_index]
+        _move(
+            principal,
+            case,
+            "complete_step",
+            now=now,
+            note=note.strip(),
+            data={"step": done.kind},
+        )
+        _enter_step(case, steps, case.step_index + 1, now)
+        _save(case, now)
+    return case
+
+
+def approve(
+    principal: Principal,
+    case: Case,
+    *,
+    note: str = "",
+    delay_reason: str = "",
+    revision: int | None = None,
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "approve")
+        _require_decision_step(case)
+        _require_delay_reason(case, now, delay_reason)
+        if case.supplements.filter(
+            stage=SupplementRequest.Stage.DEFERRED, answered_at__isnull=True
+        ).exists():
+            raise ValidationError(_("The deferred materials have not arrived."), code="deferred")
+        _move(principal, case, "approve", now=now, note=note.strip())
+        case.decided_at = now
+        steps = steps_for(case.item_version, case.deciding_agency)
+        if case.step_index + 1 < len(steps):
+            _enter_step(case, steps, case.step_index + 1, now)
+        _save(case, now)
+    return case
+
+
+def deny(
+    principal: Principal,
+    case: Case,
+    *,
+    reason: str,
+    delay_reason: str = "",
+    revision: int | None = None,
+) -> Case:
+    """不予许可 by a section chief of the deciding agency (others propose it)."""
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("Give the reasons for the refusal."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "deny")
+        _require_decision_step(case)
+        _require_delay_reason(case, now, delay_reason)
+        _move(principal, case, "deny", now=now, note=reason.strip())
+        case.decided_at = now
+        _save(case, now)
+    return case
+
+
+def start_special_procedure(
+    principal: Principal,
+    case: Case,
+    *,
+    procedure: str,
+    expected_days: int,
+    reason: str,
+    revision: int | None = None,
+) -> Case:
+    """Art. 45: the time of a hearing, testing, expert review… is not counted."""
+    now = _now()
+    if procedure not in CasePause.Procedure.values:
+        raise ValidationError(_("Choose one of the special procedures of Art. 45."), code="form")
+    if expected_days < 1:
+        raise ValidationError(_("Tell the applicant how long it will take."), code="form")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "start_special_procedure")
+        CasePause.objects.create(
+            case=case,
+            kind=CasePause.Kind.SPECIAL_PROCEDURE,
+            procedure=procedure,
+            started_at=now,
+            expected_days=expected_days,
+            reason=reason.strip(),
+        )
+        _move(
+            principal,
+            case,
+            "start_special_procedure",
+            now=now,
+            note=_("%(procedure)s, about %(days)s working days. %(reason)s")
+            % {
+                "procedure": CasePause.Procedure(procedure).label,
+                "days": expected_days,
+                "reason": reason.strip(),
+            },
+            data={"procedure": procedure, "expected_days": expected_days},
+        )
+        _save(case, now)
+    return case
+
+
+def end_special_procedure(
+    principal: Principal, case: Case, *, note: str = "", revision: int | None = None
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "end_special_procedure")
+        _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)
+        _move(principal, case, "end_special_procedure", now=now, note=note.strip())
+        _save(case, now)
+    return case
+
+
+MAX_EXTENSION_DAYS = 10  # Art. 42 (15 for joint handling, not offered yet)
+
+
+def extend(
+    principal: Principal, case: Case, *, days: int, reason: str, revision: int | None = None
+) -> Case:
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("The applicant must be told why."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "extend")
+        if days < 1 or case.extension_days + days > MAX_EXTENSION_DAYS:
+            raise ValidationError(
+                _("An extension adds 1 to %(max)s working days in all.")
+                % {"max": MAX_EXTENSION_DAYS},
+                code="extension",
+            )
+        case.extension_days += days
+        _move(
+            principal,
+            case,
+            "extend",
+            now=now,
+            note=reason.strip(),
+            data={"days": days, "total": case.extension_days},
+        )
+        _save(case, now)
+    return case
+
+
+def explain_delay(
+    principal: Principal, case: Case, *, reason: str, revision: int | None = None
+) -> Case:
+    """Record why a case is past its deadline; the applicant sees it."""
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the delay."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        if case.status not in {t.source for t in transitions.TRANSITIONS.values()} - {
+            Status.CLOSED
+        }:
+            raise transitions.IllegalTransition(_("This case is finished."))
+        ensure_may(
+            principal, case, transitions.TRANSITIONS.get((case.status, "complete_step"))
+            or transitions.TRANSITIONS[(Status.IN_REVIEW, "extend")]
+        )
+        case.overdue_reason = reason.strip()
+        _record(
+            principal, case, "explain_delay", source=case.status, note=reason.strip(), now=now
+        )
+        _save(case, now)
+    return case
+
+
+# ---------------------------------------------------------------- result
+
+
+def issue_result(
+    principal: Principal, case: Case, *, note: str = "", revision: int | None = None
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "issue_result")
+        _move(principal, case, "issue_result", now=now, note=note.strip())
+        case.step_kind = "result"
+        case.step_role = "window_clerk"
+        _save(case, now)
+    return case
+
+
+def deliver(
+    principal: Principal,
+    case: Case,
+    *,
+    recipient_name: str,
+    id_checked: bool,
+    method: str = "window",
+    service_point: ServicePoint | None = None,
+    revision: int | None = None,
+) -> Case:
+    """出件: the result handed over (identity checked) or sent; the case closes."""
+    now = _now()
+    if not recipient_name.strip():
+        raise ValidationError(_("Name who received the result."), code="recipient")
+    if method == "window" and not id_checked:
+        raise ValidationError(
+            _("Check the identity document of whoever collects the result."), code="id"
+        )
+    with transaction.atomic():
+        case = _lock(case, revision)
+        transitions.require(case.status, "deliver")
+        Handover.objects.create(
+            case=case,
+            recipient_name=recipient_name.strip(),
+            recipient_id_checked=id_checked,
+            method=method,
+            at=now,
+            by=principal.user,
+            service_point=service_point or case.pickup_point,
+        )
+        _move(
+            principal,
+            case,
+            "deliver",
+            now=now,
+            data={"recipient": recipient_name.strip(), "method": method},
+        )
+        source = case.status
+        case.status = transitions.require(case.status, "close").target
+        case.closed_at = now
+        case.step_kind = ""
+        case.step_role = ""
+        _record(principal, case, "close", source=source, now=now, tell_applicant=False)
+        _save(case, now)
+    return case
+
+
+def withdraw(
+    principal: Principal, case: Case, *, reason: str = "", revision: int | None = None
+) -> Case:
+    now = _now()
+    with transaction.atomic():
+        case = _lock(case, revision)
+        _move(principal, case, "withdraw", now=now, note=reason.strip())
+        case.closed_at = now
+        _close_pauses(case, CasePause.Kind.SUPPLEMENT, now)
+        _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)
+        _save(case, now)
+    return case
+
+
+def after_closing(
+    principal: Principal, case: Case, action: str, *, reason: str, revision: int | None = None
+) -> Case:
+    """变更 / 撤销 / 注销 / 吊销 of an issued result, with the reason recorded."""
+    if action not in {"amend", "revoke", "cancel_licence", "withdraw_licence"}:
+        raise transitions.IllegalTransition(action)
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        _move(principal, case, action, now=now, note=reason.strip())
+        _save(case, now)
+    return case
+
+
+# ---------------------------------------------------------------- the clock's consequences
+
+
+def terminate_overdue_deferred(principal: Principal, now: dt.datetime | None = None) -> int:
+    """容缺 cases whose deferred materials missed their deadline end (the task calls this)."""
+    now = now or _now()
+    ids = list(
+        Case.objects.filter(status=Status.ACCEPTED_TOLERANT, deferred_due__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            case = _lock(Case(pk=pk), None)
+            if case.status != Status.ACCEPTED_TOLERANT or not (
+                case.deferred_due and case.deferred_due < now
+            ):
+                continue
+            _move(
+                principal,
+                case,
+                "terminate",
+                now=now,
+                note=_("The deferred materials did not arrive by %(due)s.")
+                % {"due": timezone.localdate(case.deferred_due).isoformat()},
+            )
+            case.closed_at = now
+            _save(case, now)
+    return len(ids)

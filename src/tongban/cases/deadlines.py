@@ -1,0 +1,115 @@
+"""The legal clocks of a case, all computed by the one deadline function (workdays.clock).
+
+- acceptance: 5 working days from submission to tell every gap (Art. 32); a supplement
+  request pauses it.
+- promised and statutory: from acceptance; special procedures pause them (Art. 45); an
+  extension adds working days (Art. 42).
+"""
+
+import datetime as dt
+
+from django.conf import settings
+
+from tongban.workdays.clock import (
+    Pause,
+    calendar_for,
+    compute_deadline,
+    office_hours_for,
+    warning_level,
+)
+
+from .models import Case, CasePause
+
+ACCEPTANCE_DAYS = 5
+
+
+def _region(case: Case):
+    point = case.service_point or case.pickup_point
+    return point.region if point is not None else case.deciding_agency.region
+
+
+def _pauses(case: Case, kind: str) -> list[Pause]:
+    return [
+        Pause(start=p.started_at, end=p.ended_at)
+        for p in case.pauses.all()
+        if p.kind == kind  # filtered in Python: pauses may be prefetched
+    ]
+
+
+def thresholds() -> tuple[int, int]:
+    yellow, red = getattr(settings, "TONGBAN_WARNING_DAYS", (2, 1))
+    return int(yellow), int(red)
+
+
+def recompute(case: Case, now: dt.datetime) -> None:
+    """Set the case's deadlines from its limits, pauses and extension (not saved)."""
+    calendar = calendar_for(_region(case))
+    estimated = False
+    if case.submitted_at is not None and case.accepted_at is None:
+        acceptance = compute_deadline(
+            start=case.submitted_at,
+            limit=ACCEPTANCE_DAYS,
+            unit="working_days",
+            calendar=calendar,
+            pauses=_pauses(case, CasePause.Kind.SUPPLEMENT),
+            now=now,
+        )
+        case.acceptance_due = acceptance.due
+        estimated = acceptance.estimated
+    if case.accepted_at is not None:
+        hours = office_hours_for(case.service_point) if case.service_point else None
+        special = _pauses(case, CasePause.Kind.SPECIAL_PROCEDURE)
+        promised = compute_deadline(
+            start=case.accepted_at,
+            limit=case.promised_limit,
+            unit=case.limit_unit,
+            calendar=calendar,
+            pauses=special,
+            extension=case.extension_days,
+            office_hours=hours,
+            now=now,
+        )
+        statutory = compute_deadline(
+            start=case.accepted_at,
+            limit=max(case.statutory_limit, case.promised_limit),
+            unit=case.limit_unit,
+            calendar=calendar,
+            pauses=special,
+            extension=case.extension_days,
+            office_hours=hours,
+            now=now,
+        )
+        case.promised_due = promised.due
+        case.statutory_due = statutory.due
+        estimated = promised.estimated or statutory.estimated
+    case.due_estimated = estimated
+    case.warning_level = level(case, now)
+
+
+def _current_due(case: Case) -> dt.datetime | None:
+    if case.accepted_at is None:
+        return case.acceptance_due
+    return case.promised_due
+
+
+def level(case: Case, now: dt.datetime) -> str:
+    """green / yellow / red / overdue for the clock that matters now."""
+    from .models import OPEN_STATUSES, Status
+
+    due = _current_due(case)
+    if due is None or case.status not in OPEN_STATUSES or case.status in {
+        Status.RESULT_ISSUED,
+        Status.SPECIAL_PROCEDURE,
+        Status.NEEDS_SUPPLEMENT,
+    }:
+        return "green"
+    from tongban.workdays.clock import Deadline
+
+    yellow, red = thresholds()
+    deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
+    return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)
+
+
+def is_overdue(case: Case, now: dt.datetime) -> bool:
+    due = _current_due(case)
+    return due is not None and now > due

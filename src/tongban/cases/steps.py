@@ -1,0 +1,57 @@
+"""The review process of a case: the version's own steps, or a default that fits the item.
+
+Acceptance is the ``accept`` action itself, so steps of kind "acceptance" are not repeated
+after it. Defaults: an instant item (即办件) is decided at the window; the approval bureau's
+own items merge acceptance and review (the accepting clerk has reviewed), so a chief decides
+next; other agencies review, decide, and hand the result back to the window.
+"""
+
+from dataclasses import dataclass
+
+from tongban.catalog.models import ItemVersion, ReviewStep
+from tongban.org.models import Agency
+
+Kind = ReviewStep.Kind
+Role = ReviewStep.Actor
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    kind: str
+    role: str
+    share: int  # percent of the promised limit
+    name: str = ""
+
+
+INSTANT = [StepSpec(Kind.DECISION, Role.WINDOW_CLERK, 100)]
+BUREAU = [
+    StepSpec(Kind.DECISION, Role.SECTION_CHIEF, 80),
+    StepSpec(Kind.RESULT, Role.WINDOW_CLERK, 20),
+]
+DEPARTMENT = [
+    StepSpec(Kind.REVIEW, Role.BACKOFFICE_REVIEWER, 60),
+    StepSpec(Kind.DECISION, Role.SECTION_CHIEF, 30),
+    StepSpec(Kind.RESULT, Role.WINDOW_CLERK, 10),
+]
+
+
+def steps_for(version: ItemVersion, deciding_agency: Agency) -> list[StepSpec]:
+    own = [
+        StepSpec(step.kind, step.role, step.share, step.name)
+        for step in version.steps.all()
+        if step.kind != Kind.ACCEPTANCE
+    ]
+    if own:
+        return own
+    if version.case_type == ItemVersion.CaseType.INSTANT:
+        return INSTANT
+    if deciding_agency.kind == Agency.Kind.APPROVAL_BUREAU:
+        return BUREAU
+    return DEPARTMENT
+
+
+def decision_index(steps: list[StepSpec]) -> int:
+    for index, step in enumerate(steps):
+        if step.kind == Kind.DECISION:
+            return index
+    return len(steps) - 1
