@@ -39,7 +39,9 @@ def test_apply_supplement_accept_review_approve_pick_up(world):
         assert case.status == Status.SUBMITTED
 
     with time_machine.travel(dt.datetime(2026, 9, 30, 10, 0, tzinfo=TZ), tick=False):
-        case = actions.accept(world.p(world.clerk), case, service_point=world.hall, window=world.window)
+        case = actions.accept(
+            world.p(world.clerk), case, service_point=world.hall, window=world.window
+        )
         assert case.status == Status.IN_REVIEW
         assert case.comprehensive_window
         # 5 working days from 30 September: 8, 9, Saturday 10 (make-up), 12, 13 October.
@@ -54,9 +56,7 @@ def test_apply_supplement_accept_review_approve_pick_up(world):
         assert case.step_role == "window_clerk"
         case = actions.issue_result(world.p(world.chief), case)
         assert case.status == Status.RESULT_ISSUED
-        case = actions.deliver(
-            world.p(world.clerk), case, recipient_name="李四", id_checked=True
-        )
+        case = actions.deliver(world.p(world.clerk), case, recipient_name="李四", id_checked=True)
         assert case.status == Status.CLOSED
         assert case.handover.recipient_id_checked
 
@@ -77,7 +77,9 @@ def test_apply_supplement_accept_review_approve_pick_up(world):
         "close",
     ]
     assert AuditEntry.objects.filter(action="case.accept", object_id=str(case.pk)).exists()
-    told = set(Notification.objects.filter(recipient=world.citizen).values_list("subject", "channel"))
+    told = set(
+        Notification.objects.filter(recipient=world.citizen).values_list("subject", "channel")
+    )
     assert ("已受理", "inbox") in told
     assert ("已受理", "sms") in told
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.catalog.actions import current_version
-from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for
+from tongban.catalog.guide import Guide, guide_for
 from tongban.catalog.models import Delegation, Item, ItemVersion, Material
 from tongban.core import audit
 from tongban.core.notifications import Channel as NotificationChannel
@@ -301,9 +301,7 @@ def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Ma
     for material in guide.materials:
         if material.verifiable or material.pk in received:
             continue
-        if material.necessity == Material.Necessity.REQUIRED:
-            missing.append(material)
-        elif include_deferrable and material.necessity == Material.Necessity.DEFERRABLE:
+        if material.necessity == Material.Necessity.REQUIRED or (include_deferrable and material.necessity == Material.Necessity.DEFERRABLE):
             missing.append(material)
     return missing
 
@@ -1243,3 +1241,44 @@ def terminate_overdue_deferred(principal: Principal, now: dt.datetime | None = N
             case.closed_at = now
             _save(case, now)
     return len(ids)
+
+
+def record_post_check(
+    principal: Principal, case: Case, *, kept: bool, note: str, revision: int | None = None
+) -> Case:
+    """告知承诺 post-check: a false commitment ends the case or revokes its result."""
+    now = _now()
+    if not note.strip():
+        raise ValidationError(_("Record what the check found."), code="note")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        commitment = Commitment.objects.select_for_update().filter(case=case).first()
+        if commitment is None or commitment.check_result != Commitment.CheckResult.PENDING:
+            raise transitions.IllegalTransition(_("No commitment of this case awaits a check."))
+        from .permissions import in_agency
+
+        if not in_agency(principal, case):
+            raise PermissionDenied(_("The deciding agency checks its commitments."))
+        commitment.check_result = (
+            Commitment.CheckResult.CONFIRMED if kept else Commitment.CheckResult.FALSE
+        )
+        commitment.checked_at = now
+        commitment.check_note = note.strip()
+        commitment.save()
+        _record(
+            principal,
+            case,
+            "post_check",
+            source=case.status,
+            note=note.strip(),
+            data={"kept": kept},
+            now=now,
+        )
+        if not kept:
+            action = "revoke" if case.status == Status.CLOSED else "terminate"
+            _move(principal, case, action, now=now, note=_("False commitment: %(note)s") % {
+                "note": note.strip()
+            })
+            case.closed_at = case.closed_at or now
+        _save(case, now)
+    return case

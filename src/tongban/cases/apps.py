@@ -8,6 +8,11 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from . import policy_rules
+        import datetime as dt
+
+        from tongban.core import periodic
+
+        from . import policy_rules, tasks
 
         policy_rules.register()
+        periodic.register("cases.check_deadlines", dt.timedelta(minutes=10), tasks.check_deadlines)

@@ -97,11 +97,16 @@ def level(case: Case, now: dt.datetime) -> str:
     from .models import OPEN_STATUSES, Status
 
     due = _current_due(case)
-    if due is None or case.status not in OPEN_STATUSES or case.status in {
-        Status.RESULT_ISSUED,
-        Status.SPECIAL_PROCEDURE,
-        Status.NEEDS_SUPPLEMENT,
-    }:
+    if (
+        due is None
+        or case.status not in OPEN_STATUSES
+        or case.status
+        in {
+            Status.RESULT_ISSUED,
+            Status.SPECIAL_PROCEDURE,
+            Status.NEEDS_SUPPLEMENT,
+        }
+    ):
         return "green"
     from tongban.workdays.clock import Deadline
 

@@ -224,6 +224,9 @@ class CaseCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="case_counter")]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.day:%Y%m%d}:{self.last}"
+
 
 class AppendOnly(models.Model):
     """Rows that are written once: history is never edited."""
@@ -262,6 +265,9 @@ class CaseEvent(AppendOnly):
         ordering = ["case", "at", "pk"]
         verbose_name = _("case event")
         verbose_name_plural = _("case history")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
 
 
 class CaseMaterial(models.Model):
@@ -328,6 +334,9 @@ class CasePause(models.Model):
     class Meta:
         ordering = ["case", "started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d}"
+
 
 class SupplementRequest(models.Model):
     """One notice listing every gap at once (一次性告知): only the case's own guide counts."""
@@ -353,6 +362,9 @@ class SupplementRequest(models.Model):
 
     class Meta:
         ordering = ["case", "requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_stage_display()} {self.requested_at:%Y-%m-%d}"
 
 
 class RefusalRequest(models.Model):
@@ -388,6 +400,9 @@ class RefusalRequest(models.Model):
     class Meta:
         ordering = ["case", "requested_at"]
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()} ({self.get_outcome_display()})"
+
 
 class Commitment(models.Model):
     """A signed commitment (告知承诺) in place of proof, with its post-check."""
@@ -408,6 +423,9 @@ class Commitment(models.Model):
     checked_at = models.DateTimeField(null=True, blank=True)
     check_note = models.TextField(blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_check_result_display()}"
+
 
 class Handover(models.Model):
     """The result handed over (出件): to whom, identity checked, when."""
@@ -423,3 +441,6 @@ class Handover(models.Model):
     service_point = models.ForeignKey(
         ServicePoint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.recipient_name}"

@@ -34,16 +34,10 @@ def _visible(principal: Principal, queryset):
 
 
 def _accept_at_window(principal: Principal, obj=None) -> bool:
-    return principal.kind == "staff" and bool(
-        principal.service_point_ids(StaffRole.WINDOW_CLERK)
-    )
+    return principal.kind == "staff" and bool(principal.service_point_ids(StaffRole.WINDOW_CLERK))
 
 
 def register() -> None:
-    rule("cases.view_case", _("You can only see cases of your own agency or service point."))(
-        _view
-    )
+    rule("cases.view_case", _("You can only see cases of your own agency or service point."))(_view)
     scope("cases.view_case")(_visible)
-    rule("cases.accept_at_window", _("Only window clerks accept applications."))(
-        _accept_at_window
-    )
+    rule("cases.accept_at_window", _("Only window clerks accept applications."))(_accept_at_window)

@@ -300,6 +300,7 @@ class Command(BaseCommand):
                 ],
             ),
             ("task worker", [sys.executable, "-m", "tongban.cli", "worker"]),
+            ("periodic tasks", [sys.executable, "-m", "tongban.cli", "periodic"]),
         ]
         preexec = _pdeathsig_preexec()
         children = []
