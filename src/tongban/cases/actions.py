@@ -7,8 +7,10 @@ from an out-of-date page (``revision``) is refused with a clear message instead 
 silently acting on a case someone else just changed.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +63,21 @@ class StaleCase(ValidationError):
 # ---------------------------------------------------------------- helpers
 
 
+_as_of: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
+
+
 def _now() -> dt.datetime:
-    return timezone.now()
+    return _as_of.get() or timezone.now()
+
+
+@contextlib.contextmanager
+def as_of(moment: dt.datetime) -> Iterator[None]:
+    """Act as at ``moment``: for loading history (a legacy import, the demo city)."""
+    token = _as_of.set(moment)
+    try:
+        yield
+    finally:
+        _as_of.reset(token)
 
 
 def _lock(case: Case, revision: int | None) -> Case:
@@ -367,6 +382,7 @@ def start_application(
     region = service_point.region if service_point else applicant.region
     agency = deciding_agency_for(item, region, timezone.localdate(now))
     case = Case(
+        created_at=now,
         item=item,
         item_version=version,
         applicant=applicant,

@@ -9,6 +9,7 @@ committed, comprehensive window or not, online or not, each step's time.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongban.catalog.models import Item, ItemVersion, Material
@@ -152,7 +153,7 @@ class Case(models.Model):
     )
 
     # Times of each milestone (KPIs) and the legal clocks.
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     acceptance_due = models.DateTimeField(_("acceptance due"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)

@@ -462,6 +462,8 @@ STAFF = [
              point_key="city_hall", window_number="A01"),
     StaffRow("reviewer", "张伟", "13905340002", StaffRole.BACKOFFICE_REVIEWER, agency_key="amr"),
     StaffRow("chief", "刘洋", "13905340003", StaffRole.SECTION_CHIEF, agency_key="bureau"),
+    # Decides the market regulator's own items after the reviewer (demo cases).
+    StaffRow("amr_chief", "马俊", "13905340011", StaffRole.SECTION_CHIEF, agency_key="amr"),
     StaffRow("agent", "陈静", "13905340004", StaffRole.HELPER_AGENT,
              point_key="city_hall", window_number="D01"),
     StaffRow("supervisor", "赵磊", "13905340005", StaffRole.SUPERVISING_OFFICER,

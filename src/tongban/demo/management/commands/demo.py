@@ -27,6 +27,7 @@ from django.db import DatabaseError, connections
 from django.utils import translation
 
 from tongban.demo import data
+from tongban.demo.case_loader import load_demo_cases
 from tongban.demo.loader import KINDS, load_demo_city
 from tongban.org.models import Applicant, StaffRole
 
@@ -224,11 +225,14 @@ class Command(BaseCommand):
     def _load(self) -> None:
         try:
             counts = load_demo_city()
+            cases = load_demo_cases()["cases_created"]
         except DatabaseError as error:
             raise CommandError(
                 f"加载演示数据失败 Could not load the demo city ({error}); "
                 "has the database been migrated (tongban migrate)?"
             ) from error
+        if cases:
+            self.stdout.write(f"已加载演示办件 Demo cases loaded: {cases}")
         if not any(counts.values()):
             self.stdout.write("演示城市已是最新 The demo city is up to date: nothing changed.")
             return
