@@ -206,3 +206,27 @@ def test_withdraw_and_commitment_post_check(world):
     )
     assert case.status == Status.TERMINATED
     assert case.commitment.check_result == "false"
+
+
+def test_an_applicant_files_only_for_themselves_and_only_online(world):
+    from tests.factories import applicant_account
+
+    _other_user, other = applicant_account(name="王五")
+    with pytest.raises(PermissionDenied):
+        actions.start_application(
+            world.p(world.citizen), world.item, applicant=other, channel="portal"
+        )
+    with pytest.raises(ValidationError):
+        actions.start_application(
+            world.p(world.citizen), world.item, applicant=world.applicant, channel="window"
+        )
+    assert not Case.objects.exists()
+
+
+def test_a_chief_terminates_with_a_reason(world):
+    case = actions.submit(world.p(world.citizen), online_case(world))
+    case = actions.accept(world.p(world.clerk), case, service_point=world.hall)
+    with pytest.raises(PermissionDenied):
+        actions.terminate(world.p(world.reviewer), case, reason="x")
+    case = actions.terminate(world.p(world.chief), case, reason="申请人提供虚假材料")
+    assert case.status == Status.TERMINATED and case.closed_at

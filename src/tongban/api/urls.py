@@ -8,11 +8,15 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from tongban import __version__
+from tongban.cases.actions import StaleCase
+from tongban.cases.api import router as cases_router
+from tongban.cases.transitions import IllegalTransition as CaseIllegalTransition
 from tongban.catalog.api import router as catalog_router
 from tongban.catalog.models import PublishedVersionIsImmutable
 from tongban.core.api import ApiError
 from tongban.org.api import router as org_router
 from tongban.training.api import router as training_router
+from tongban.workdays.api import router as workdays_router
 
 api = NinjaAPI(
     title="tongban API",
@@ -29,6 +33,8 @@ api = NinjaAPI(
 api.add_router("/org", org_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/training", training_router)
+api.add_router("/workdays", workdays_router)
+api.add_router("/cases", cases_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):
@@ -82,6 +88,17 @@ def _immutable(request, exc):
         "published_is_immutable",
         _("A published version cannot change; start a new draft."),
     )
+
+
+@api.exception_handler(CaseIllegalTransition)
+def _case_illegal(request, exc: CaseIllegalTransition):
+    return _error(request, 409, "illegal_transition", exc)
+
+
+@api.exception_handler(StaleCase)
+def _case_stale(request, exc: StaleCase):
+    # A ValidationError, but 409: the request was fine, the case moved on meanwhile.
+    return _error(request, 409, "stale", exc.messages[0])
 
 
 @api.exception_handler(PermissionDenied)

@@ -83,7 +83,7 @@ def as_of(moment: dt.datetime) -> Iterator[None]:
 def _lock(case: Case, revision: int | None) -> Case:
     locked = (
         Case.objects.select_for_update(of=("self",))
-        .select_related("item_version", "deciding_agency", "service_point", "applicant")
+        .select_related("item_version", "deciding_agency", "service_point", "applicant__account")
         .get(pk=case.pk)
     )
     if revision is not None and revision != locked.revision:
@@ -131,11 +131,11 @@ def _record(
         data=data or {},
         public=public,
     )
-    audit.record(
-        f"case.{action}",
-        case,
-        changes={"status": [source, case.status], **(data or {})},
-        actor=principal.actor,
+    # Appended last, just before commit (``_flush_audit``): the audit chain's head row is
+    # locked from the append to the commit, so the shorter that span the more actions/s.
+    pending = case.__dict__.setdefault("_pending_audit", [])
+    pending.append(
+        (f"case.{action}", {"status": [source, case.status], **(data or {})}, principal.actor)
     )
     recipient = _applicant_user(case)
     if tell_applicant and public and recipient is not None and recipient != principal.user:
@@ -173,11 +173,26 @@ def _move(
     )
 
 
+def _flush_audit(case: Case) -> None:
+    for action, changes, actor in case.__dict__.pop("_pending_audit", []):
+        audit.record(action, case, changes=changes, actor=actor)
+
+
 def _save(case: Case, now: dt.datetime) -> None:
     deadlines.recompute(case, now)
-    case.revision = F("revision") + 1
+    case.revision += 1  # the row is locked (``_lock``): no one else bumps it meanwhile
     case.save()
-    case.refresh_from_db(fields=["revision"])
+    _flush_audit(case)
+
+
+def _guide_of(case: Case) -> Guide:
+    """The case's guide, computed once per action (the case row is fetched per action)."""
+    key = (case.item_version_id, tuple(case.answers))
+    cached = getattr(case, "_guide_cache", None)
+    if cached is None or cached[0] != key:
+        cached = (key, _guide(case.item_version, case.answers))
+        case._guide_cache = cached
+    return cached[1]
 
 
 def _guide(version: ItemVersion, answers: list[int]) -> Guide:
@@ -194,17 +209,14 @@ def _check_answers(version: ItemVersion, answers: Iterable[Any]) -> list[int]:
     owner = {option.pk: q.pk for q in questions for option in q.options.all()}
     unknown = [a for a in ids if a not in owner]
     if unknown:
-        raise ValidationError(
-            _("Some answers do not belong to this item's guide."), code="answers"
-        )
+        raise ValidationError(_("Some answers do not belong to this item's guide."), code="answers")
     chosen = [owner[a] for a in ids]
     if len(chosen) != len(set(chosen)):
         raise ValidationError(_("Each question takes one answer."), code="answers")
     missing = [q.text for q in questions if q.pk not in chosen]
     if missing:
         raise ValidationError(
-            _("Answer these questions first: %(questions)s")
-            % {"questions": "；".join(missing)},
+            _("Answer these questions first: %(questions)s") % {"questions": "；".join(missing)},
             code="answers",
         )
     return ids
@@ -279,8 +291,7 @@ def _check_window(window: Window | None, agency: Agency) -> None:
         return
     if window.kind == Window.Kind.SPECIALISED and not window.agencies.filter(pk=agency.pk).exists():
         raise ValidationError(
-            _("Window %(number)s does not accept this agency's items.")
-            % {"number": window.number},
+            _("Window %(number)s does not accept this agency's items.") % {"number": window.number},
             code="window",
         )
     if window.kind in {Window.Kind.RESULT_PICKUP, Window.Kind.FIND_FAULT}:
@@ -303,20 +314,21 @@ def _next_code(case: Case, now: dt.datetime) -> str:
 
 def received_materials(case: Case) -> dict[int, CaseMaterial]:
     return {
-        m.material_id: m
-        for m in case.materials.filter(superseded=False, material__isnull=False)
+        m.material_id: m for m in case.materials.filter(superseded=False, material__isnull=False)
     }
 
 
 def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Material]:
     """Required materials of the case's guide with no file yet (verifiable ones excepted)."""
-    guide = _guide(case.item_version, case.answers)
+    guide = _guide_of(case)
     received = received_materials(case)
     missing = []
     for material in guide.materials:
         if material.verifiable or material.pk in received:
             continue
-        if material.necessity == Material.Necessity.REQUIRED or (include_deferrable and material.necessity == Material.Necessity.DEFERRABLE):
+        if material.necessity == Material.Necessity.REQUIRED or (
+            include_deferrable and material.necessity == Material.Necessity.DEFERRABLE
+        ):
             missing.append(material)
     return missing
 
@@ -374,6 +386,15 @@ def start_application(
         raise ValidationError(_("This item cannot be applied for now."), code="not_offered")
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel."), code="channel")
+    if principal.kind == "applicant":
+        # An applicant account files only for itself, and only online.
+        if applicant.account_id != principal.user.pk:
+            raise PermissionDenied(_("Applicants apply for themselves."))
+        if channel not in {Channel.PORTAL, Channel.MOBILE}:
+            raise ValidationError(
+                _("Applicants apply online through the portal or the mobile app."),
+                code="channel",
+            )
     if channel in {Channel.PORTAL, Channel.MOBILE} and version.online_depth < 3:
         raise ValidationError(
             _("This item cannot be applied for online; apply at a service point."),
@@ -406,6 +427,7 @@ def start_application(
         case.on_behalf = principal.user is None or principal.user != applicant.account
         case.save()
         _record(principal, case, "create", source="", now=now, public=False)
+        _flush_audit(case)
     return case
 
 
@@ -452,11 +474,9 @@ def attach_material(
             Status.NEEDS_SUPPLEMENT,
             Status.ACCEPTED_TOLERANT,
         }:
-            raise transitions.IllegalTransition(
-                _("Materials can no longer be added to this case.")
-            )
+            raise transitions.IllegalTransition(_("Materials can no longer be added to this case."))
         ensure_may(principal, case, transitions.TRANSITIONS[(Status.NEEDS_SUPPLEMENT, "supply")])
-        guide = _guide(case.item_version, case.answers)
+        guide = _guide_of(case)
         if material.pk not in {m.pk for m in guide.materials}:
             raise ValidationError(
                 _("“%(name)s” is not a material of this case's guide.") % {"name": material.name},
@@ -473,7 +493,9 @@ def attach_material(
             uploaded_at=now,
             uploaded_by=principal.user,
         )
-        received.file.save(f"{checked.sha256}.{checked.extension}", ContentFile(checked.content), save=False)
+        received.file.save(
+            f"{checked.sha256}.{checked.extension}", ContentFile(checked.content), save=False
+        )
         received.save()
         _record(
             principal,
@@ -523,7 +545,7 @@ def request_supplement(
     with transaction.atomic():
         case = _lock(case, revision)
         transitions.require(case.status, "request_supplement")
-        guide = _guide(case.item_version, case.answers)
+        guide = _guide_of(case)
         allowed = {m.pk for m in guide.materials}
         outside = [m.name for m in materials if m.pk not in allowed]
         if outside:
@@ -602,7 +624,9 @@ def supply(principal: Principal, case: Case, *, revision: int | None = None) -> 
         if request is not None:
             received = {
                 m.material_id
-                for m in case.materials.filter(superseded=False, uploaded_at__gte=request.requested_at)
+                for m in case.materials.filter(
+                    superseded=False, uploaded_at__gte=request.requested_at
+                )
             }
             still = [m.name for m in request.materials.all() if m.pk not in received]
             if still:
@@ -634,7 +658,7 @@ def _start_clock(
         case.window = window
         case.window_kind = window.kind if window else ""
     case.pickup_point = case.pickup_point or case.service_point
-    guide = _guide(case.item_version, case.answers)
+    guide = _guide_of(case)
     version = case.item_version
     case.accepted_at = now
     case.accepted_by = principal.user
@@ -710,7 +734,12 @@ def accept_tolerant(
         _start_clock(principal, case, now, service_point, window)
         deadlines.recompute(case, now)
         due_at = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 59, 59)))
-        if due < timezone.localdate(now) or (case.promised_due and due_at > case.promised_due):
+        # Compared by day: a promised due at the close of office hours still allows that day.
+        if case.promised_due:
+            due_at = min(due_at, case.promised_due)
+        if due < timezone.localdate(now) or (
+            case.promised_due and due > timezone.localdate(case.promised_due)
+        ):
             raise ValidationError(
                 _(
                     "The deferred materials must be due between today and the promised "
@@ -768,7 +797,7 @@ def accept_on_commitment(
                 _("Required materials are missing: %(names)s") % {"names": "；".join(still)},
                 code="missing_material",
             )
-        if committed - missing - {m.pk for m in _guide(case.item_version, case.answers).materials}:
+        if committed - missing - {m.pk for m in _guide_of(case).materials}:
             raise ValidationError(_("Those materials are not in this case's guide."), code="form")
         if check_due <= timezone.localdate(now):
             raise ValidationError(_("The post-check must be due after today."), code="check_due")
@@ -935,7 +964,11 @@ def _require_decision_step(case: Case) -> None:
     if case.step_index != decision_index(steps):
         raise transitions.IllegalTransition(
             _("The case is not at its decision step yet (now: %(step)s).")
-            % {"step": case.get_step_kind_display() if hasattr(case, "get_step_kind_display") else case.step_kind}
+            % {
+                "step": case.get_step_kind_display()
+                if hasattr(case, "get_step_kind_display")
+                else case.step_kind
+            }
         )
 
 
@@ -1123,13 +1156,13 @@ def explain_delay(
         }:
             raise transitions.IllegalTransition(_("This case is finished."))
         ensure_may(
-            principal, case, transitions.TRANSITIONS.get((case.status, "complete_step"))
-            or transitions.TRANSITIONS[(Status.IN_REVIEW, "extend")]
+            principal,
+            case,
+            transitions.TRANSITIONS.get((case.status, "complete_step"))
+            or transitions.TRANSITIONS[(Status.IN_REVIEW, "extend")],
         )
         case.overdue_reason = reason.strip()
-        _record(
-            principal, case, "explain_delay", source=case.status, note=reason.strip(), now=now
-        )
+        _record(principal, case, "explain_delay", source=case.status, note=reason.strip(), now=now)
         _save(case, now)
     return case
 
@@ -1292,9 +1325,29 @@ def record_post_check(
         )
         if not kept:
             action = "revoke" if case.status == Status.CLOSED else "terminate"
-            _move(principal, case, action, now=now, note=_("False commitment: %(note)s") % {
-                "note": note.strip()
-            })
+            _move(
+                principal,
+                case,
+                action,
+                now=now,
+                note=_("False commitment: %(note)s") % {"note": note.strip()},
+            )
             case.closed_at = case.closed_at or now
+        _save(case, now)
+    return case
+
+
+def terminate(
+    principal: Principal, case: Case, *, reason: str, revision: int | None = None
+) -> Case:
+    """终止: a chief ends handling (e.g. a false commitment found before the decision)."""
+    now = _now()
+    if not reason.strip():
+        raise ValidationError(_("Give the reason."), code="reason")
+    with transaction.atomic():
+        case = _lock(case, revision)
+        _move(principal, case, "terminate", now=now, note=reason.strip())
+        case.closed_at = now
+        _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)
         _save(case, now)
     return case

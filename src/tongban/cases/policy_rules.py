@@ -10,13 +10,24 @@ from tongban.org.policy import Principal, rule, scope
 def _view(principal: Principal, case) -> bool:
     from .permissions import can_view
 
+    if case is not None and principal.kind == "client":
+        return _client_reads(principal) and case.deciding_agency_id == principal.client.agency_id
     return case is not None and can_view(principal, case)
+
+
+def _client_reads(principal: Principal) -> bool:
+    """A department's system reads the cases its agency decides (scope ``cases:read``)."""
+    return "cases:read" in principal.scopes
 
 
 def _visible(principal: Principal, queryset):
     """Cases a person may open: their own, their agency's, their service point's."""
     if principal.kind == "system" or principal.is_platform_admin:
         return queryset
+    if principal.kind == "client":
+        if not _client_reads(principal):
+            return queryset.none()
+        return queryset.filter(deciding_agency_id=principal.client.agency_id)
     user = principal.user
     if user is None:
         return queryset.none()

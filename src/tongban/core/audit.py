@@ -75,7 +75,8 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:255]
-    with transaction.atomic():
+    # No savepoint: inside the caller's transaction a failure aborts the whole action anyway.
+    with transaction.atomic(savepoint=False):
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS_HASH)

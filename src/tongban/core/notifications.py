@@ -24,16 +24,20 @@ def notify(
     from .tasks import deliver_notification
 
     created = []
-    with transaction.atomic():
+    # No savepoint: this runs inside the caller's transaction, and a failure aborts it all.
+    with transaction.atomic(savepoint=False):
         for channel in channels:
+            inbox = channel == Channel.INBOX
             notification = Notification.objects.create(
-                recipient=recipient, channel=channel, subject=subject[:200], body=body
+                recipient=recipient,
+                channel=channel,
+                subject=subject[:200],
+                body=body,
+                # The in-app message is delivered by being written.
+                status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
+                sent_at=timezone.now() if inbox else None,
             )
-            if channel == Channel.INBOX:
-                notification.status = Notification.Status.SENT
-                notification.sent_at = timezone.now()
-                notification.save(update_fields=["status", "sent_at"])
-            else:
+            if not inbox:
                 deliver_notification.enqueue(notification.pk)
             created.append(notification)
     return created

@@ -87,6 +87,7 @@ API_SCOPES = {
     "applicants:read": _("Look up applicants"),
     "applicants:write": _("Register applicants"),
     "catalog:write": _("Edit the catalog items of the client's own agency"),
+    "cases:read": _("Read the cases the client's own agency decides"),
 }
 
 

@@ -1,0 +1,987 @@
+"""``/api/v1/cases``: applying, uploading, every action of the transition table, lists, the
+back-office inbox, a case's detail and history, and the public progress query.
+
+Thin: each endpoint parses, checks the caller may see the case (``cases.view_case``), calls
+the same function of ``cases.actions`` / ``cases.queries`` the UI calls, and renders. The
+actions decide who may act; their errors map to 400 (ValidationError), 403, and 409
+(``illegal_transition``, ``stale``) in ``tongban.api.urls``.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Status as Reply
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.throttling import BaseThrottle
+
+from tongban.catalog.guide import IncompleteAnswers
+from tongban.catalog.models import Item, Material
+from tongban.core.api import ApiError, ErrorOut
+from tongban.org import policy
+from tongban.org.api_auth import AUTH
+from tongban.org.models import Applicant, ServicePoint, Window
+from tongban.org.policy import Principal
+
+from . import actions, deadlines, permissions, queries, transitions
+from .models import (
+    ONLINE_CHANNELS,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CasePause,
+    Channel,
+    Commitment,
+    RefusalRequest,
+    Status,
+    WarningLevel,
+)
+
+router = Router(tags=["cases"])
+
+# ---------------------------------------------------------------- output schemas
+
+
+class LabelledOut(Schema):
+    value: str
+    label: str
+
+
+class StepOut(Schema):
+    index: int
+    kind: str
+    role: str
+    started_at: dt.datetime | None
+
+
+class CaseOut(Schema):
+    id: int
+    code: str | None
+    item: str = Field(description="the item's implementation code")
+    item_name: str
+    version: int
+    applicant_id: int
+    applicant_name: str
+    channel: str
+    status: str
+    status_label: str
+    deciding_agency_id: int
+    deciding_agency: str
+    service_point_id: int | None
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    acceptance_due: dt.datetime | None
+    promised_due: dt.datetime | None
+    warning_level: str
+    revision: int
+
+
+class CaseMaterialOut(Schema):
+    id: int
+    material_id: int | None
+    material: str | None = Field(None, description="the material of the guide")
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    superseded: bool
+
+
+class GuideMaterialOut(Schema):
+    id: int
+    name: str
+    necessity: str
+
+
+class SupplementOut(Schema):
+    id: int
+    stage: str
+    materials: list[GuideMaterialOut]
+    problems: dict[str, str]
+    conditions: list[str]
+    note: str
+    requested_at: dt.datetime
+    due: dt.datetime | None
+    answered_at: dt.datetime | None
+
+
+class RefusalOut(Schema):
+    id: int
+    kind: str
+    reason: str
+    requested_at: dt.datetime
+    outcome: str
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class CaseDetailOut(CaseOut):
+    channel_label: str
+    case_type: str
+    answers: list[int]
+    form_data: dict[str, str]
+    window_id: int | None
+    window_kind: str
+    pickup_point_id: int | None
+    accepted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    promised_limit: int
+    limit_unit: str
+    statutory_limit: int
+    extension_days: int
+    statutory_due: dt.datetime | None
+    deferred_due: dt.datetime | None
+    due_estimated: bool = Field(
+        description="part of the period lies in a year whose holiday schedule is not published"
+    )
+    warning: LabelledOut = Field(description="the warning level now, with its label")
+    overdue_reason: str
+    step: StepOut | None
+    materials: list[CaseMaterialOut]
+    missing_materials: list[GuideMaterialOut] | None = Field(
+        description="materials of the guide still to be received (null: questions unanswered)"
+    )
+    supplements: list[SupplementOut]
+    refusals: list[RefusalOut]
+    allowed_actions: list[str] = Field(
+        description="actions the caller may take now (POST /cases/{id}/actions/{action})"
+    )
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    status_label: str
+    actor: str
+    note: str
+    public: bool
+
+
+class ProgressStepOut(Schema):
+    at: dt.datetime
+    action: str
+    action_label: str
+    status_label: str
+
+
+class ProgressOut(Schema):
+    code: str
+    item_name: str
+    status: str
+    status_label: str
+    submitted_at: dt.datetime | None
+    deadline: dt.datetime | None = Field(description="the deadline of the current stage")
+    due_estimated: bool
+    overdue_reason: str
+    timeline: list[ProgressStepOut]
+
+
+# ---------------------------------------------------------------- input schemas
+
+
+class ApplicationIn(Schema):
+    item: str = Field(description="the item's implementation code")
+    applicant: int | None = Field(
+        None, description="applicant id; applicants apply for themselves and leave it out"
+    )
+    channel: Channel = Channel.PORTAL
+    answers: list[int] = Field(default_factory=list, description="ids of the chosen answers")
+    form_data: dict[str, Any] = Field(default_factory=dict)
+    service_point: int | None = Field(None, description="where the application is received")
+    window: int | None = None
+
+
+class DraftIn(Schema):
+    answers: list[int] | None = None
+    form_data: dict[str, Any] | None = None
+    revision: int | None = Field(None, description="the revision you last saw (409 if changed)")
+
+
+class RevisionIn(Schema):
+    revision: int | None = Field(
+        None,
+        description="the case's revision as you last saw it; if someone changed the case "
+        "since, the action is refused with 409 `stale` and nothing changes",
+    )
+
+
+class NoteIn(RevisionIn):
+    note: str = ""
+
+
+class ReasonIn(RevisionIn):
+    reason: str
+
+
+class OptionalReasonIn(RevisionIn):
+    reason: str = ""
+
+
+class ReviewIn(NoteIn):
+    delay_reason: str = Field("", description="required once the case is past its deadline")
+
+
+class DenyIn(ReasonIn):
+    delay_reason: str = ""
+
+
+class OverturnIn(RevisionIn):
+    note: str
+
+
+class PlaceIn(RevisionIn):
+    service_point: int | None = Field(None, description="the service point accepting it")
+    window: int | None = None
+
+
+class SupplementIn(RevisionIn):
+    materials: list[int] = Field(default_factory=list, description="material ids of the guide")
+    problems: dict[int, str] = Field(
+        default_factory=dict, description="material id → what is wrong with it"
+    )
+    conditions: list[str] = Field(
+        default_factory=list, description="conditions of the guide, one line each"
+    )
+    note: str = ""
+
+
+class TolerantIn(PlaceIn):
+    deferred: list[int] = Field(description="ids of the deferrable materials that may follow")
+    due: dt.date
+
+
+class CommitmentIn(PlaceIn):
+    materials: list[int] = Field(
+        default_factory=list, description="ids of the materials the commitment replaces"
+    )
+    text: str
+    check_due: dt.date
+
+
+class SpecialProcedureIn(RevisionIn):
+    procedure: CasePause.Procedure
+    expected_days: int
+    reason: str = ""
+
+
+class ExtendIn(RevisionIn):
+    days: int
+    reason: str
+
+
+class DeliverIn(RevisionIn):
+    recipient_name: str
+    id_checked: bool = False
+    method: str = "window"
+    service_point: int | None = None
+
+
+class PostCheckIn(RevisionIn):
+    kept: bool
+    note: str
+
+
+class ProgressIn(Schema):
+    code: str
+    tail: str = Field(description="the last 4 characters of the applicant's phone or ID number")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _principal(request) -> Principal:
+    return request.principal
+
+
+def _cases() -> QuerySet:
+    return Case.objects.select_related("item", "item_version", "applicant", "deciding_agency")
+
+
+def _case(request, case_id: int) -> Case:
+    """The case, if the caller may see it (404 if none, 403 if not theirs)."""
+    case = get_object_or_404(_cases(), pk=case_id)
+    policy.require(_principal(request), "cases.view_case", case)
+    return case
+
+
+def _by_ids(model, ids, what: str) -> list:
+    ids = list(dict.fromkeys(ids))
+    found = model.objects.in_bulk(ids)
+    unknown = [str(pk) for pk in ids if pk not in found]
+    if unknown:
+        raise ValidationError(
+            _("Unknown %(what)s: %(ids)s") % {"what": what, "ids": ", ".join(unknown)},
+            code="unknown",
+        )
+    return [found[pk] for pk in ids]
+
+
+def _materials(ids: list[int]) -> list[Material]:
+    return _by_ids(Material, ids, _("material"))
+
+
+def _point(pk: int | None) -> ServicePoint | None:
+    return None if pk is None else _by_ids(ServicePoint, [pk], _("service point"))[0]
+
+
+def _window(pk: int | None) -> Window | None:
+    return None if pk is None else _by_ids(Window, [pk], _("window"))[0]
+
+
+def _sees_internals(principal: Principal, case: Case) -> bool:
+    """Staff working on the case (and its agency's system) see what applicants do not."""
+    if principal.kind in {"system", "client"} or principal.is_platform_admin:
+        return True
+    if principal.kind != "staff":
+        return False
+    points = principal.service_point_ids()
+    return (
+        permissions.in_agency(principal, case)
+        or case.service_point_id in points
+        or case.pickup_point_id in points
+        or permissions.is_clerk_for(principal, case)
+    )
+
+
+def _label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def _summary(case: Case) -> dict:
+    return {
+        "id": case.pk,
+        "code": case.code,
+        "item": case.item.impl_code,
+        "item_name": case.item_version.name,
+        "version": case.item_version.number,
+        "applicant_id": case.applicant_id,
+        "applicant_name": case.applicant.name,
+        "channel": case.channel,
+        "status": case.status,
+        "status_label": _label(Status, case.status),
+        "deciding_agency_id": case.deciding_agency_id,
+        "deciding_agency": case.deciding_agency.name,
+        "service_point_id": case.service_point_id,
+        "created_at": case.created_at,
+        "submitted_at": case.submitted_at,
+        "acceptance_due": case.acceptance_due,
+        "promised_due": case.promised_due,
+        "warning_level": case.warning_level,
+        "revision": case.revision,
+    }
+
+
+def _guide_material(material: Material) -> dict:
+    return {"id": material.pk, "name": material.name, "necessity": material.necessity}
+
+
+def _material_out(received: CaseMaterial) -> dict:
+    return {
+        "id": received.pk,
+        "material_id": received.material_id,
+        "material": received.material.name if received.material else None,
+        "original_name": received.original_name,
+        "content_type": received.content_type,
+        "size": received.size,
+        "sha256": received.sha256,
+        "uploaded_at": received.uploaded_at,
+        "superseded": received.superseded,
+    }
+
+
+def allowed_actions(principal: Principal, case: Case) -> list[str]:
+    """What the table allows from the case's status and the caller may take, in table order,
+    plus the two actions that change no status (a delay's reason, a commitment's check)."""
+    names = [
+        t.action
+        for t in transitions.available(case.status)
+        if t.action in ACTIONS and permissions.may(principal, case, t)
+    ]
+    if deadlines.is_overdue(case, timezone.now()) and case.closed_at is None:
+        # The same check ``actions.explain_delay`` makes: whoever may move the case on.
+        transition = transitions.TRANSITIONS.get(
+            (case.status, "complete_step")
+        ) or transitions.TRANSITIONS.get((Status.IN_REVIEW, "extend"))
+        if permissions.may(principal, case, transition):
+            names.append("explain_delay")
+    if (
+        "post_check" in ACTIONS
+        and hasattr(case, "commitment")
+        and case.commitment.check_result == Commitment.CheckResult.PENDING
+        and permissions.in_agency(principal, case)
+    ):
+        names.append("post_check")
+    return list(dict.fromkeys(names))
+
+
+def _detail(principal: Principal, case: Case) -> dict:
+    case = _cases().prefetch_related("pauses").get(pk=case.pk)
+    internal = _sees_internals(principal, case)
+    now = timezone.now()
+    level = deadlines.level(case, now)
+    missing = None
+    if case.status in {
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.NEEDS_SUPPLEMENT,
+        Status.ACCEPTED_TOLERANT,
+    }:
+        try:
+            missing = [_guide_material(m) for m in actions.missing_materials(case)]
+        except IncompleteAnswers:
+            missing = None
+    else:
+        missing = []
+    refusals = case.refusals.all()
+    if not internal:
+        # A proposed refusal is the chief's to decide; the applicant hears the outcome.
+        refusals = refusals.filter(outcome=RefusalRequest.Outcome.CONFIRMED)
+    return {
+        **_summary(case),
+        "channel_label": _label(Channel, case.channel),
+        "case_type": case.case_type,
+        "answers": case.answers,
+        "form_data": case.form_data,
+        "window_id": case.window_id,
+        "window_kind": case.window_kind,
+        "pickup_point_id": case.pickup_point_id,
+        "accepted_at": case.accepted_at,
+        "decided_at": case.decided_at,
+        "closed_at": case.closed_at,
+        "promised_limit": case.promised_limit,
+        "limit_unit": case.limit_unit,
+        "statutory_limit": case.statutory_limit,
+        "extension_days": case.extension_days,
+        "statutory_due": case.statutory_due,
+        "deferred_due": case.deferred_due,
+        "due_estimated": case.due_estimated,
+        "warning_level": level,
+        "warning": {"value": level, "label": _label(WarningLevel, level)},
+        "overdue_reason": case.overdue_reason,
+        "step": (
+            {
+                "index": case.step_index,
+                "kind": case.step_kind,
+                "role": case.step_role,
+                "started_at": case.step_started_at,
+            }
+            if case.step_kind
+            else None
+        ),
+        "materials": [_material_out(m) for m in case.materials.select_related("material")],
+        "missing_materials": missing,
+        "supplements": [
+            {
+                "id": s.pk,
+                "stage": s.stage,
+                "materials": [_guide_material(m) for m in s.materials.all()],
+                "problems": s.problems,
+                "conditions": s.conditions,
+                "note": s.note,
+                "requested_at": s.requested_at,
+                "due": s.due,
+                "answered_at": s.answered_at,
+            }
+            for s in case.supplements.prefetch_related("materials")
+        ],
+        "refusals": [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "reason": r.reason,
+                "requested_at": r.requested_at,
+                "outcome": r.outcome,
+                "decided_at": r.decided_at,
+                "decision_note": r.decision_note if internal else "",
+            }
+            for r in refusals
+        ],
+        "allowed_actions": allowed_actions(principal, case),
+    }
+
+
+WRITE = {200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+# ---------------------------------------------------------------- lists
+
+
+def _overdue(now: dt.datetime) -> Q:
+    # As ``deadlines.level``: a paused clock or a result waiting for pickup is not late.
+    running = Q(status__in=OPEN_STATUSES) & ~Q(
+        status__in=[Status.RESULT_ISSUED, Status.SPECIAL_PROCEDURE, Status.NEEDS_SUPPLEMENT]
+    )
+    return running & (
+        Q(accepted_at__isnull=True, acceptance_due__lt=now)
+        | Q(accepted_at__isnull=False, promised_due__lt=now)
+    )
+
+
+@router.get("", response={200: list[CaseOut], 401: ErrorOut}, auth=AUTH)
+@paginate(PageNumberPagination)
+def list_cases(
+    request,
+    status: list[Status] | None = Query(None, description="one or more statuses"),  # noqa: B008
+    item: str | None = Query(None, description="the item's implementation code"),
+    deciding_agency: int | None = None,
+    warning_level: WarningLevel | None = None,
+    overdue: bool | None = None,
+):
+    """The cases the caller may see, by deadline (soonest first)."""
+    cases = policy.visible(_principal(request), "cases.view_case", _cases())
+    if status:
+        cases = cases.filter(status__in=status)
+    if item:
+        cases = cases.filter(item__impl_code=item)
+    if deciding_agency is not None:
+        cases = cases.filter(deciding_agency_id=deciding_agency)
+    if warning_level is not None:
+        cases = cases.filter(warning_level=warning_level)
+    if overdue is not None:
+        late = _overdue(timezone.now())
+        cases = cases.filter(late) if overdue else cases.exclude(late)
+    due = Coalesce("promised_due", "acceptance_due")
+    return [_summary(c) for c in cases.order_by(due.asc(nulls_last=True), "pk")]
+
+
+QUEUES: dict[str, Callable[[Principal], QuerySet]] = {
+    "back_office": queries.back_office_inbox,
+    "window": queries.window_queue,
+    "online": queries.online_queue,
+    "pickup": queries.pickup_list,
+}
+
+
+@router.get("/inbox", response={200: list[CaseOut], 400: ErrorOut, 401: ErrorOut}, auth=AUTH)
+@paginate(PageNumberPagination)
+def inbox(
+    request,
+    queue: str = Query(
+        "back_office",
+        description="back_office (the caller's roles in their agency), window (awaiting "
+        "acceptance at the caller's hall), online (online applications the caller may "
+        "accept), pickup (results ready at the caller's hall)",
+    ),
+    role: str | None = Query(None, description="back_office only: one of the caller's roles"),
+):
+    """What the caller has to act on, by deadline."""
+    if queue not in QUEUES:
+        raise ApiError(
+            400,
+            "invalid_queue",
+            _("%(value)s is not one of: %(choices)s")
+            % {"value": queue, "choices": ", ".join(QUEUES)},
+        )
+    principal = _principal(request)
+    if queue == "back_office":
+        cases = queries.back_office_inbox(principal, role=role)
+    else:
+        cases = QUEUES[queue](principal)
+    cases = cases.select_related("item", "item_version", "applicant", "deciding_agency")
+    return [_summary(c) for c in cases]
+
+
+# ---------------------------------------------------------------- the public progress query
+
+TAIL = re.compile(r"^[0-9X]{4}$")
+# Per address: queries in a window; per case code: wrong answers in a window. Past the
+# second, even the right tail is refused for a while, so 10,000 tails cannot be tried.
+PROGRESS_PER_ADDRESS = (30, 600)
+PROGRESS_FAILURES_PER_CODE = (5, 3600)
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired meanwhile, or a cache that keeps nothing
+        cache.set(key, 1, window)
+        return 1
+
+
+def _too_many() -> ApiError:
+    return ApiError(
+        429,
+        "too_many_requests",
+        _(
+            "Too many progress queries. Please wait a while and try again, or ask at any "
+            "service window or call the service hotline."
+        ),
+    )
+
+
+def _no_match() -> ApiError:
+    # The same answer for an unknown code and a wrong tail: the code alone reveals nothing.
+    return ApiError(
+        404,
+        "no_match",
+        _(
+            "No case matches this code and these digits. Check the case code on your "
+            "receipt and the last 4 digits of your phone or ID number."
+        ),
+    )
+
+
+def _tails(applicant: Applicant | None) -> list[str]:
+    if applicant is None:
+        return ["\0" * 4, "\0" * 4]  # compared all the same, so timing tells nothing
+    return [applicant.phone[-4:].upper(), applicant.id_number_masked[-4:].upper()]
+
+
+@router.post(
+    "/progress",
+    response={200: ProgressOut, 404: ErrorOut, 429: ErrorOut},
+    auth=None,  # no session either: nothing here depends on who asks, so no CSRF token
+)
+def progress(request, payload: ProgressIn):
+    """Anyone: a case's status and public timeline, given its code and the last 4 digits
+    of the applicant's phone or ID number. Nothing personal is returned.
+
+    A POST, so that the digits stay out of addresses, logs and caches.
+    """
+    address = BaseThrottle().get_ident(request) or "-"
+    limit, window = getattr(settings, "TONGBAN_PROGRESS_PER_ADDRESS", PROGRESS_PER_ADDRESS)
+    if _count(f"cases:progress:ip:{address}", window) > limit:
+        raise _too_many()
+    code = payload.code.strip().upper()
+    tail = payload.tail.strip().upper()
+    code_key = "cases:progress:code:" + hashlib.sha256(code.encode()).hexdigest()
+    failures, failure_window = getattr(
+        settings, "TONGBAN_PROGRESS_FAILURES_PER_CODE", PROGRESS_FAILURES_PER_CODE
+    )
+    if (cache.get(code_key) or 0) >= failures:
+        raise _too_many()
+    case = (
+        Case.objects.select_related("item_version", "applicant").filter(code=code).first()
+        if code
+        else None
+    )
+    matched = False
+    for candidate in _tails(case.applicant if case else None):
+        matched |= hmac.compare_digest(candidate.encode(), tail.encode())
+    if case is None or not TAIL.match(tail) or not matched:
+        _count(code_key, failure_window)
+        raise _no_match()
+    events = case.events.filter(public=True).order_by("at", "pk")
+    return {
+        "code": case.code,
+        "item_name": case.item_version.name,
+        "status": case.status,
+        "status_label": _label(Status, case.status),
+        "submitted_at": case.submitted_at,
+        "deadline": case.acceptance_due if case.accepted_at is None else case.promised_due,
+        "due_estimated": case.due_estimated,
+        "overdue_reason": case.overdue_reason,
+        "timeline": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "action_label": str(transitions.ACTION_LABELS.get(e.action, e.action)),
+                "status_label": _label(Status, e.to_status),
+            }
+            for e in events
+        ],
+    }
+
+
+# ---------------------------------------------------------------- applying
+
+
+@router.post(
+    "", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
+)
+def start_application(request, payload: ApplicationIn):
+    """Start an application (a draft) under the item's version in force today."""
+    principal = _principal(request)
+    item = get_object_or_404(Item, impl_code=payload.item)
+    if principal.kind == "applicant":
+        # Applicants apply for themselves, online; agents and clerks file for others.
+        applicant = getattr(principal.user, "applicant", None)
+        if applicant is None or payload.applicant not in (None, applicant.pk):
+            raise policy.OutOfScope(_("Applicants apply for themselves."))
+        if payload.channel not in ONLINE_CHANNELS:
+            raise ValidationError(
+                _("Applicants apply online through the portal or the mobile app."),
+                code="channel",
+            )
+    else:
+        if payload.applicant is None:
+            raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")
+        applicant = get_object_or_404(
+            policy.visible(principal, "org.view_applicant", Applicant.objects.all()),
+            pk=payload.applicant,
+        )
+    case = actions.start_application(
+        principal,
+        item,
+        applicant=applicant,
+        channel=payload.channel,
+        answers=payload.answers,
+        form_data=payload.form_data,
+        service_point=_point(payload.service_point),
+        window=_window(payload.window),
+    )
+    return Reply(201, _detail(principal, case))
+
+
+@router.get("/{case_id}", response={200: CaseDetailOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
+def get_case(request, case_id: int):
+    """Status, deadlines, warning, current step, materials, supplement and refusal
+    requests, and the actions the caller may take."""
+    return _detail(_principal(request), _case(request, case_id))
+
+
+@router.patch("/{case_id}", response=WRITE, auth=AUTH)
+def edit_draft(request, case_id: int, payload: DraftIn):
+    """Change the answers or the form of a draft (or of a case awaiting a supplement)."""
+    case = _case(request, case_id)
+    principal = _principal(request)
+    actions.update_draft(
+        principal,
+        case,
+        answers=payload.answers,
+        form_data=payload.form_data,
+        revision=payload.revision,
+    )
+    return _detail(principal, case)
+
+
+@router.get(
+    "/{case_id}/history", response={200: list[EventOut], 403: ErrorOut, 404: ErrorOut}, auth=AUTH
+)
+@paginate(PageNumberPagination)
+def history(request, case_id: int):
+    """The case's history, oldest first; applicants see the public steps only."""
+    case = _case(request, case_id)
+    events = CaseEvent.objects.filter(case=case).order_by("at", "pk")
+    if not _sees_internals(_principal(request), case):
+        events = events.filter(public=True)
+    return [
+        {
+            "at": e.at,
+            "action": e.action,
+            "action_label": str(transitions.ACTION_LABELS.get(e.action, e.action)),
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "status_label": _label(Status, e.to_status),
+            "actor": e.actor_label,
+            "note": e.note,
+            "public": e.public,
+        }
+        for e in events
+    ]
+
+
+@router.get(
+    "/{case_id}/materials",
+    response={200: list[CaseMaterialOut], 403: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
+)
+@paginate(PageNumberPagination)
+def list_materials(request, case_id: int):
+    """The files received, newest last; a replaced file stays, marked ``superseded``."""
+    case = _case(request, case_id)
+    return [_material_out(m) for m in case.materials.select_related("material")]
+
+
+@router.post(
+    "/{case_id}/materials",
+    response={201: CaseMaterialOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=AUTH,
+)
+def upload_material(request, case_id: int, material: Form[int], file: File[UploadedFile]):
+    """Upload (or scan) the file for a material of the case's guide: PDF, JPEG, PNG or
+    OFD, recognised by content, not by name. A new file replaces the previous one."""
+    case = _case(request, case_id)
+    received = actions.attach_material(
+        _principal(request), case, _materials([material])[0], file, name=file.name
+    )
+    return Reply(201, _material_out(received))
+
+
+# ---------------------------------------------------------------- the actions
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    schema: type[Schema]
+    call: Callable[[Principal, Case, Any], Any]
+    summary: str
+
+
+def _plain(function: Callable) -> Callable[[Principal, Case, Schema], Any]:
+    """For actions whose keyword arguments are exactly the body's fields."""
+    return lambda principal, case, body: function(principal, case, **body.model_dump())
+
+
+def _closing(action: str) -> Callable[[Principal, Case, Schema], Any]:
+    return lambda principal, case, body: actions.after_closing(
+        principal, case, action, reason=body.reason, revision=body.revision
+    )
+
+
+def _place(body: PlaceIn) -> dict:
+    return {
+        "service_point": _point(body.service_point),
+        "window": _window(body.window),
+        "revision": body.revision,
+    }
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "submit": ActionSpec(RevisionIn, _plain(actions.submit), "Submit the application"),
+    "request_supplement": ActionSpec(
+        SupplementIn,
+        lambda p, c, b: actions.request_supplement(
+            p,
+            c,
+            materials=_materials(b.materials),
+            problems=b.problems,
+            conditions=b.conditions,
+            note=b.note,
+            revision=b.revision,
+        ),
+        "Ask for every missing or faulty material at once (补正)",
+    ),
+    "supply": ActionSpec(RevisionIn, _plain(actions.supply), "Supplement provided"),
+    "accept": ActionSpec(
+        PlaceIn, lambda p, c, b: actions.accept(p, c, **_place(b)), "Accept (受理)"
+    ),
+    "accept_tolerant": ActionSpec(
+        TolerantIn,
+        lambda p, c, b: actions.accept_tolerant(
+            p, c, deferred=_materials(b.deferred), due=b.due, **_place(b)
+        ),
+        "Accept with deferred materials (容缺受理)",
+    ),
+    "accept_on_commitment": ActionSpec(
+        CommitmentIn,
+        lambda p, c, b: actions.accept_on_commitment(
+            p, c, materials=_materials(b.materials), text=b.text, check_due=b.check_due, **_place(b)
+        ),
+        "Accept on a signed commitment (告知承诺)",
+    ),
+    "supply_deferred": ActionSpec(
+        RevisionIn, _plain(actions.supply_deferred), "Deferred materials provided"
+    ),
+    "propose_non_acceptance": ActionSpec(
+        ReasonIn,
+        _plain(actions.propose_non_acceptance),
+        "Propose not to accept (the chief decides)",
+    ),
+    "propose_denial": ActionSpec(
+        ReasonIn, _plain(actions.propose_denial), "Propose a denial (the chief decides)"
+    ),
+    "confirm_refusal": ActionSpec(
+        NoteIn, _plain(actions.confirm_refusal), "Confirm a proposed refusal (chief)"
+    ),
+    "overturn_refusal": ActionSpec(
+        OverturnIn, _plain(actions.overturn_refusal), "Overturn a proposed refusal (chief)"
+    ),
+    "complete_step": ActionSpec(ReviewIn, _plain(actions.complete_step), "Complete a review step"),
+    "approve": ActionSpec(ReviewIn, _plain(actions.approve), "Approve (准予许可)"),
+    "deny": ActionSpec(DenyIn, _plain(actions.deny), "Deny (不予许可, chief)"),
+    "start_special_procedure": ActionSpec(
+        SpecialProcedureIn,
+        lambda p, c, b: actions.start_special_procedure(
+            p,
+            c,
+            procedure=str(b.procedure.value),
+            expected_days=b.expected_days,
+            reason=b.reason,
+            revision=b.revision,
+        ),
+        "Start a special procedure (the clock pauses)",
+    ),
+    "end_special_procedure": ActionSpec(
+        NoteIn, _plain(actions.end_special_procedure), "End the special procedure"
+    ),
+    "extend": ActionSpec(ExtendIn, _plain(actions.extend), "Extend the time limit (chief)"),
+    "explain_delay": ActionSpec(
+        ReasonIn, _plain(actions.explain_delay), "Record the reason for a delay"
+    ),
+    "issue_result": ActionSpec(NoteIn, _plain(actions.issue_result), "Issue the result"),
+    "deliver": ActionSpec(
+        DeliverIn,
+        lambda p, c, b: actions.deliver(
+            p,
+            c,
+            recipient_name=b.recipient_name,
+            id_checked=b.id_checked,
+            method=b.method,
+            service_point=_point(b.service_point),
+            revision=b.revision,
+        ),
+        "Hand over the result (出件); the case closes",
+    ),
+    "withdraw": ActionSpec(
+        OptionalReasonIn, _plain(actions.withdraw), "Withdraw the application (applicant)"
+    ),
+    "terminate": ActionSpec(
+        ReasonIn, _plain(actions.terminate), "End handling (终止), e.g. a false commitment"
+    ),
+    "amend": ActionSpec(ReasonIn, _closing("amend"), "Change the issued result (变更)"),
+    "revoke": ActionSpec(ReasonIn, _closing("revoke"), "Revoke the result (撤销)"),
+    "cancel_licence": ActionSpec(ReasonIn, _closing("cancel_licence"), "Cancel the licence (注销)"),
+    "withdraw_licence": ActionSpec(
+        ReasonIn, _closing("withdraw_licence"), "Withdraw the licence (吊销)"
+    ),
+}
+if hasattr(actions, "record_post_check"):
+    ACTIONS["post_check"] = ActionSpec(
+        PostCheckIn, _plain(actions.record_post_check), "Record the commitment's post-check"
+    )
+
+
+def _description(name: str) -> str:
+    """The rows of the transition table behind an action: from → to, who, why."""
+    rows = [t for t in transitions.TRANSITIONS.values() if t.action == name]
+    if not rows:
+        return "Changes no status."
+    return "\n".join(
+        f"- `{t.source}` → `{t.target}` — by {', '.join(t.who)}: {t.why}" for t in rows
+    )
+
+
+def _endpoint(name: str, spec: ActionSpec) -> Callable:
+    def act(request, case_id: int, payload: spec.schema):  # type: ignore[name-defined]
+        principal = _principal(request)
+        case = _case(request, case_id)
+        spec.call(principal, case, payload)
+        return _detail(principal, case)
+
+    act.__name__ = f"case_{name}"
+    act.__doc__ = _description(name)
+    return act
+
+
+for _name, _spec in ACTIONS.items():
+    router.post(
+        f"/{{case_id}}/actions/{_name}",
+        response=WRITE,
+        auth=AUTH,
+        summary=_spec.summary,
+        operation_id=f"case_{_name}",
+    )(_endpoint(_name, _spec))
