@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import guidance, items, views
+from . import case_views, guidance, items, views
 
 app_name = "portal"
 urlpatterns = [
@@ -13,6 +13,24 @@ urlpatterns = [
     path("items/<str:impl_code>/", items.item_guide, name="item-guide"),
     path("items/<str:impl_code>/situation/", items.item_situation, name="item-situation"),
     path("items/<str:impl_code>/notice/", items.item_notice, name="item-notice"),
+    path("items/<str:impl_code>/apply/", case_views.apply, name="apply"),
+    path(
+        "items/<str:impl_code>/apply/materials/",
+        case_views.apply_materials,
+        name="apply-materials",
+    ),
+    path("me/cases/", case_views.case_list, name="my-cases"),
+    path("me/cases/messages/read/", case_views.messages_read, name="messages-read"),
+    path("me/cases/<int:pk>/", case_views.case_detail, name="case-detail"),
+    path("me/cases/<int:pk>/apply/", case_views.edit, name="case-edit"),
+    path("me/cases/<int:pk>/supply/", case_views.supply, name="case-supply"),
+    path("me/cases/<int:pk>/withdraw/", case_views.withdraw, name="case-withdraw"),
+    path(
+        "me/cases/<int:pk>/documents/<str:kind>.pdf",
+        case_views.case_document,
+        name="case-document",
+    ),
+    path("progress/", case_views.progress, name="progress"),
     path("search/", guidance.search_page, name="search"),
     path("browse/", guidance.browse, name="browse"),
     path("bundles/<str:code>/", guidance.bundle_guide, name="bundle-guide"),
