@@ -28,7 +28,11 @@ from tongban.org.models import Agency, StaffAssignment, StaffRole
 
 from . import cases_fixture
 
-CASES = int(os.environ.get("TONGBAN_BENCH_CASES", "1000000" if connection.vendor == "postgresql" else "20000"))
+CASES = int(
+    os.environ.get(
+        "TONGBAN_BENCH_CASES", "1000000" if connection.vendor == "postgresql" else "20000"
+    )
+)
 CLIENTS = 16
 REQUESTS_PER_CLIENT = int(os.environ.get("TONGBAN_BENCH_REQUESTS", "100"))
 AGENCIES = 40
@@ -40,7 +44,11 @@ def _agencies(w) -> list[int]:
     for n in range(1, AGENCIES):
         agency, _ = Agency.objects.get_or_create(
             credit_code=f"11371400MB{n:07d}X",
-            defaults={"name": f"压测部门{n}", "kind": Agency.Kind.LINE_DEPARTMENT, "region": w.agency.region},
+            defaults={
+                "name": f"压测部门{n}",
+                "kind": Agency.Kind.LINE_DEPARTMENT,
+                "region": w.agency.region,
+            },
         )
         ids.append(agency.pk)
     return ids
@@ -55,7 +63,11 @@ def generate(w, count: int) -> None:
     now = "now()" if is_pg else "CURRENT_TIMESTAMP"
 
     def days(expr: str) -> str:
-        return f"({now} + ({expr}) * interval '1 day')" if is_pg else f"datetime('now', ({expr}) || ' days')"
+        return (
+            f"({now} + ({expr}) * interval '1 day')"
+            if is_pg
+            else f"datetime('now', ({expr}) || ' days')"
+        )
 
     series = (
         f"generate_series({start + 1}, {start + count}) AS g"
@@ -125,8 +137,10 @@ def generate(w, count: int) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql)
-            first_id = Case.objects.filter(code=f"VOL{start + 1}").values_list("pk", flat=True).get()
-            for k, action in enumerate(actions[:EVENTS_PER_CASE]):
+            first_id = (
+                Case.objects.filter(code=f"VOL{start + 1}").values_list("pk", flat=True).get()
+            )
+            for action in actions[:EVENTS_PER_CASE]:
                 cursor.execute(
                     "INSERT INTO cases_caseevent (case_id, at, action, from_status, to_status,"
                     " actor_id, actor_label, note, data, public) "
@@ -225,8 +239,9 @@ def run(inbox_path: str = "/api/v1/cases/inbox", detail_path: str = "/api/v1/cas
         user=w.reviewer, role=StaffRole.BACKOFFICE_REVIEWER, agency=w.agency
     )
     open_ids = list(
-        Case.objects.filter(code__startswith="VOL", deciding_agency=w.agency, closed_at__isnull=True)
-        .values_list("pk", flat=True)[:500]
+        Case.objects.filter(
+            code__startswith="VOL", deciding_agency=w.agency, closed_at__isnull=True
+        ).values_list("pk", flat=True)[:500]
     )
     cookie = _session_cookie(w.reviewer)
     port = _free_port()

@@ -56,6 +56,13 @@ FORM_FIELDS = {
 }
 
 
+ONLINE_DEPTH_FOR_APPLYING = 3  # 网办深度 Ⅲ: the application itself is made online
+
+
+def may_apply_online(version: ItemVersion) -> bool:
+    return version.online_depth >= ONLINE_DEPTH_FOR_APPLYING
+
+
 class StaleCase(ValidationError):
     """The case changed since the page was loaded (HTTP 409)."""
 
@@ -395,7 +402,7 @@ def start_application(
                 _("Applicants apply online through the portal or the mobile app."),
                 code="channel",
             )
-    if channel in {Channel.PORTAL, Channel.MOBILE} and version.online_depth < 3:
+    if channel in {Channel.PORTAL, Channel.MOBILE} and not may_apply_online(version):
         raise ValidationError(
             _("This item cannot be applied for online; apply at a service point."),
             code="not_online",
@@ -460,14 +467,20 @@ def update_draft(
 
 
 def attach_material(
-    principal: Principal, case: Case, material: Material, upload, *, name: str | None = None
+    principal: Principal,
+    case: Case,
+    material: Material,
+    upload,
+    *,
+    name: str | None = None,
+    revision: int | None = None,
 ) -> CaseMaterial:
     """Receive a file for a material of the case's own guide (scan or upload)."""
     now = _now()
     name = name or getattr(upload, "name", "") or "file"
     checked = check_upload(upload, name)
     with transaction.atomic():
-        case = _lock(case, None)
+        case = _lock(case, revision)
         if case.status not in {
             Status.DRAFT,
             Status.SUBMITTED,

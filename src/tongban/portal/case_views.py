@@ -33,10 +33,6 @@ from tongban.core.models import Notification
 from tongban.org.models import Applicant
 from tongban.org.policy import Principal, principal_for_user
 
-# Online depth Ⅲ and above means the whole application can be made online; below it the
-# portal only informs (cases.actions.start_application applies the same rule).
-ONLINE_DEPTH_FOR_APPLYING = 3
-
 FORM_LABELS = {
     "contact_name": gettext_lazy("Contact person"),
     "contact_phone": gettext_lazy("Contact phone"),
@@ -250,7 +246,7 @@ def apply(request: HttpRequest, impl_code: str) -> HttpResponse:
     item = get_object_or_404(Item.objects.select_related("agency"), impl_code=impl_code)
     version = _live_version(item)
     applicant = _own_applicant(request)
-    if version.online_depth < ONLINE_DEPTH_FOR_APPLYING:
+    if not actions.may_apply_online(version):
         return render(
             request, "portal/cases/not_online.html", {"item": item, "version": version}, status=409
         )
