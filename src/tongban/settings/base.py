@@ -146,6 +146,13 @@ LOGOUT_REDIRECT_URL = "portal:home"
 TONGBAN_LOCKOUT_FAILURES = int(os.environ.get("TONGBAN_LOCKOUT_FAILURES", "5"))
 TONGBAN_LOCKOUT_MINUTES = int(os.environ.get("TONGBAN_LOCKOUT_MINUTES", "15"))
 
+# Cases: the largest material file accepted, and how many working days before a deadline
+# the yellow and red warnings start.
+TONGBAN_MAX_UPLOAD_MB = int(os.environ.get("TONGBAN_MAX_UPLOAD_MB", "20"))
+TONGBAN_WARNING_DAYS = tuple(
+    int(n) for n in os.environ.get("TONGBAN_WARNING_DAYS", "2,1").split(",")
+)[:2]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("TONGBAN_SESSION_SECONDS", str(8 * 3600)))
