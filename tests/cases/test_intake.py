@@ -230,3 +230,23 @@ def test_a_chief_terminates_with_a_reason(world):
         actions.terminate(world.p(world.reviewer), case, reason="x")
     case = actions.terminate(world.p(world.chief), case, reason="申请人提供虚假材料")
     assert case.status == Status.TERMINATED and case.closed_at
+
+
+def test_a_walk_in_with_a_missing_document_is_received_and_told_every_gap(world):
+    case = actions.start_application(
+        world.p(world.clerk),
+        world.item,
+        applicant=world.applicant,
+        channel="window",
+        answers=world.answers("自有房产", "否"),
+        service_point=world.hall,
+        window=world.window,
+    )
+    upload(world, case, "食品经营许可申请书", who=world.clerk)
+    case = actions.submit(world.p(world.clerk), case)  # received as it is
+    with pytest.raises(ValidationError):
+        actions.accept(world.p(world.clerk), case)  # but not accepted incomplete
+    deed = Material.objects.get(version=case.item_version, name="房屋产权证明")
+    actions.request_supplement(world.p(world.clerk), case, materials=[deed])
+    case.refresh_from_db()
+    assert case.status == Status.NEEDS_SUPPLEMENT

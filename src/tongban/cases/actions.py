@@ -529,7 +529,11 @@ def submit(principal: Principal, case: Case, *, revision: int | None = None) -> 
         case = _lock(case, revision)
         transitions.require(case.status, "submit")
         case.answers = _check_answers(case.item_version, case.answers)
-        _require_complete(case, include_deferrable=False)
+        if case.online:
+            # Online the page can list what is missing before sending; at a window the
+            # application is received as it is (收件) and the clerk tells every gap at
+            # once (补正) or accepts — Art. 32.
+            _require_complete(case, include_deferrable=False)
         case.code = _next_code(case, now)
         case.submitted_at = now
         _move(principal, case, "submit", now=now)

@@ -26,6 +26,8 @@ from tongban.org.policy import COUNTER_ROLES, OutOfScope, Principal, principal_f
 PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "home": (),  # every staff member
     "counter": tuple(COUNTER_ROLES),
+    # Results come back to the window that hands them over (统一窗口出件).
+    "pickup": (StaffRole.WINDOW_CLERK,),
     "hall": (StaffRole.HALL_MANAGER,),
     "inbox": (StaffRole.BACKOFFICE_REVIEWER,),
     "approvals": (StaffRole.SECTION_CHIEF,),
@@ -38,6 +40,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
 PAGE_LABELS = {
     "home": gettext_lazy("Overview"),
     "counter": gettext_lazy("Counter"),
+    "pickup": gettext_lazy("Result pickup"),
     "hall": gettext_lazy("Hall management"),
     "inbox": gettext_lazy("Review inbox"),
     "approvals": gettext_lazy("Approvals"),

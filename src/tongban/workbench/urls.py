@@ -1,13 +1,19 @@
 from django.urls import path
 
-from . import catalog_views, views
+from . import case_views, catalog_views, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("counter/", views.counter, name="counter"),
-    path("inbox/", views.inbox, name="inbox"),
-    path("approvals/", views.approvals, name="approvals"),
+    path("counter/", case_views.counter, name="counter"),
+    path("counter/desk/", case_views.choose_desk, name="choose-desk"),
+    path("counter/start/", case_views.start_case, name="start-case"),
+    path("counter/cases/<int:pk>/", case_views.intake, name="intake"),
+    path("pickup/", case_views.pickup, name="pickup"),
+    path("inbox/", case_views.inbox, name="inbox"),
+    path("approvals/", case_views.approvals, name="approvals"),
+    path("cases/<int:pk>/", case_views.case_detail, name="case"),
+    path("cases/<int:pk>/files/<int:file_pk>/", case_views.case_file, name="case-file"),
     path("agent/", views.agent, name="agent"),
     path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),

@@ -27,7 +27,6 @@ from .access import (
     staff_with_roles,
 )
 from .forms import CounterRegistrationForm
-from .lookup import find_applicants
 
 LOOKUP_PER_PAGE = 20
 
@@ -74,42 +73,33 @@ def _counter_points(principal: Principal) -> QuerySet[ServicePoint]:
     return ServicePoint.objects.filter(pk__in=principal.service_point_ids(*COUNTER_ROLES))
 
 
-@staff_with_roles(*PAGE_ROLES["counter"])
-def counter(request: HttpRequest, principal: Principal) -> HttpResponse:
-    points = _counter_points(principal)
-    registered = None
-    if request.method == "POST":
-        form = CounterRegistrationForm(request.POST, service_points=points)
-        if form.is_valid():
-            try:
-                registered = actions.register_applicant(
-                    principal, service_point=form.service_point(), **form.applicant_fields()
-                )
-            except ValidationError as error:  # duplicate, or caught only by the action
-                form.add_action_error(error)
-        if registered is not None:
-            if not _is_htmx(request):
-                messages.success(request, _registered_message(registered))
-                return redirect("workbench:counter")
-            form = CounterRegistrationForm(service_points=points)
-        if _is_htmx(request):
-            context = {"form": form, "registered": registered}
-            return render(request, "workbench/_register_form.html", context)
-    else:
-        form = CounterRegistrationForm(service_points=points)
+def registration(
+    request: HttpRequest, principal: Principal, points: QuerySet[ServicePoint]
+) -> tuple[CounterRegistrationForm, Applicant | None, HttpResponse | None]:
+    """The counter's walk-in registration: the form, whom it registered, or a response.
 
-    query = request.GET.get("q", "").strip()
-    results = Paginator(find_applicants(principal, query), LOOKUP_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {
-        "form": form,
-        "registered": registered,
-        "points": points,
-        "query": query,
-        "results": results,
-    }
-    return _render(request, principal, "counter", "workbench/counter.html", context)
+    The counter page (``case_views.counter``) shows this beside the case intake.
+    """
+    registered = None
+    if request.method != "POST":
+        return CounterRegistrationForm(service_points=points), None, None
+    form = CounterRegistrationForm(request.POST, service_points=points)
+    if form.is_valid():
+        try:
+            registered = actions.register_applicant(
+                principal, service_point=form.service_point(), **form.applicant_fields()
+            )
+        except ValidationError as error:  # duplicate, or caught only by the action
+            form.add_action_error(error)
+    if registered is not None:
+        if not _is_htmx(request):
+            messages.success(request, _registered_message(registered))
+            return form, registered, redirect("workbench:counter")
+        form = CounterRegistrationForm(service_points=points)
+    if _is_htmx(request):
+        context = {"form": form, "registered": registered}
+        return form, registered, render(request, "workbench/_register_form.html", context)
+    return form, registered, None
 
 
 def _registered_message(applicant: Applicant) -> str:
@@ -165,22 +155,12 @@ def window_status(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
     return redirect(f"{reverse('workbench:hall')}?point={window.service_point_id}")
 
 
-# --- Pages whose work arrives with the cases release ------------------------------------
+# --- Pages whose work arrives with a later release (the case pages: case_views) ------------------------------------
 
 
 def _waiting_page(request: HttpRequest, principal: Principal, page: str) -> HttpResponse:
     scope = scope_for(principal, *PAGE_ROLES[page])
     return _render(request, principal, page, f"workbench/{page}.html", {"scope": scope})
-
-
-@staff_with_roles(*PAGE_ROLES["inbox"])
-def inbox(request: HttpRequest, principal: Principal) -> HttpResponse:
-    return _waiting_page(request, principal, "inbox")
-
-
-@staff_with_roles(*PAGE_ROLES["approvals"])
-def approvals(request: HttpRequest, principal: Principal) -> HttpResponse:
-    return _waiting_page(request, principal, "approvals")
 
 
 @staff_with_roles(*PAGE_ROLES["agent"])
