@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.utils import timezone
 
@@ -96,3 +97,33 @@ def test_illegal_transition_changes_nothing(world):
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED
     assert CaseEvent.objects.filter(case=case).count() == before
+
+
+def test_a_version_step_can_be_taken_by_another_agency(world):
+    """A joint review: the version names the agency taking its review step."""
+    from tests.factories import AgencyFactory, StaffRole, staff
+    from tongban.cases.queries import back_office_inbox
+    from tongban.catalog.models import ItemVersion, ReviewStep
+
+    fire = AgencyFactory(name="市消防救援支队")
+    fire_reviewer = staff(StaffRole.BACKOFFICE_REVIEWER, agency=fire)
+    version = ItemVersion.objects.get(item=world.item)
+    ItemVersion.objects.filter(pk=version.pk).update(status="draft")
+    version.refresh_from_db()
+    ReviewStep.objects.create(
+        version=version, order=1, kind="review", role="backoffice_reviewer", agency=fire, share=50
+    )
+    ReviewStep.objects.create(
+        version=version, order=2, kind="decision", role="section_chief", share=50
+    )
+    ItemVersion.objects.filter(pk=version.pk).update(status="published")
+
+    case = actions.submit(world.p(world.citizen), online_case(world))
+    case = actions.accept(world.p(world.clerk), case, service_point=world.hall)
+    assert case.step_agency == fire
+    assert list(back_office_inbox(world.p(fire_reviewer))) == [case]
+    assert not back_office_inbox(world.p(world.reviewer)).exists()
+    with pytest.raises(actions.PermissionDenied):
+        actions.complete_step(world.p(world.reviewer), case)
+    case = actions.complete_step(world.p(fire_reviewer), case)
+    assert case.step_agency == world.agency and case.step_role == "section_chief"

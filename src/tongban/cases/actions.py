@@ -355,6 +355,7 @@ def _enter_step(case: Case, steps: list[StepSpec], index: int, now: dt.datetime)
     case.step_index = index
     case.step_kind = step.kind
     case.step_role = step.role
+    case.step_agency_id = step.agency_id or case.deciding_agency_id
     case.step_started_at = now
     case.assignee = None
 

@@ -142,6 +142,14 @@ class Case(models.Model):
     step_index = models.PositiveSmallIntegerField(default=0)
     step_kind = models.CharField(_("current step"), max_length=16, blank=True)
     step_role = models.CharField(_("step taken by"), max_length=32, blank=True, db_index=True)
+    step_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency of the current step"),
+    )
     step_started_at = models.DateTimeField(null=True, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,7 +199,7 @@ class Case(models.Model):
         indexes = [
             # The back-office inbox: an agency's open cases by deadline.
             models.Index(
-                fields=["deciding_agency", "step_role", "promised_due"],
+                fields=["step_agency", "step_role", "promised_due"],
                 name="case_inbox",
                 condition=Q(closed_at__isnull=True),
             ),

@@ -67,7 +67,12 @@ def in_agency(principal: Principal, case: Case, *roles: str) -> bool:
 def is_handler(principal: Principal, case: Case) -> bool:
     if case.step_role == StaffRole.WINDOW_CLERK:
         return is_clerk_for(principal, case)
-    return bool(case.step_role) and in_agency(principal, case, case.step_role)
+    agency = case.step_agency_id or case.deciding_agency_id
+    return (
+        bool(case.step_role)
+        and principal.kind == "staff"
+        and agency in principal.agency_ids(case.step_role)
+    )
 
 
 def is_chief(principal: Principal, case: Case) -> bool:

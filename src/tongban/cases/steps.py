@@ -21,6 +21,7 @@ class StepSpec:
     role: str
     share: int  # percent of the promised limit
     name: str = ""
+    agency_id: int | None = None  # None: the deciding agency
 
 
 INSTANT = [StepSpec(Kind.DECISION, Role.WINDOW_CLERK, 100)]
@@ -37,7 +38,7 @@ DEPARTMENT = [
 
 def steps_for(version: ItemVersion, deciding_agency: Agency) -> list[StepSpec]:
     own = [
-        StepSpec(step.kind, step.role, step.share, step.name)
+        StepSpec(step.kind, step.role, step.share, step.name, step.agency_id)
         for step in version.steps.all()
         if step.kind != Kind.ACCEPTANCE
     ]

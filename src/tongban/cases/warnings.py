@@ -44,7 +44,8 @@ def responsible(case: Case):
             assignments__role=StaffRole.WINDOW_CLERK, assignments__service_point_id__in=points
         ).distinct()
     return users.filter(
-        assignments__role=case.step_role, assignments__agency_id=case.deciding_agency_id
+        assignments__role=case.step_role,
+        assignments__agency_id=case.step_agency_id or case.deciding_agency_id,
     ).distinct()
 
 

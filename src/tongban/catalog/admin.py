@@ -23,6 +23,7 @@ from .models import (
     Item,
     ItemVersion,
     Material,
+    ReviewStep,
     SituationOption,
     SituationQuestion,
     Synonym,
@@ -54,6 +55,15 @@ class MaterialInline(_ReadOnlyWhenPublished, admin.TabularInline):
     filter_horizontal = ["applies_when"]
 
 
+class ReviewStepInline(_ReadOnlyWhenPublished, admin.TabularInline):
+    """Empty: the default process for the item (see tongban.cases.steps)."""
+
+    model = ReviewStep
+    extra = 0
+    fields = ["order", "kind", "name", "role", "agency", "share"]
+    autocomplete_fields = ["agency"]
+
+
 class QuestionInline(_ReadOnlyWhenPublished, admin.TabularInline):
     model = SituationQuestion
     extra = 0
@@ -75,7 +85,7 @@ class ItemVersionAdmin(AuditedAdminMixin, _ReadOnlyWhenPublished, admin.ModelAdm
         "submitted_by",
     ]
     autocomplete_fields = ["delegating_agency", "supervising_agencies"]
-    inlines = [QuestionInline, MaterialInline]
+    inlines = [QuestionInline, MaterialInline, ReviewStepInline]
     actions = ["submit_for_review", "publish_tomorrow"]
 
     def has_add_permission(self, request, obj=None):

@@ -373,6 +373,15 @@ class ReviewStep(VersionPartMixin, models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     role = models.CharField(_("taken by"), max_length=32, choices=Actor.choices)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agency taking the step"),
+        help_text=_("Empty: the agency that decides the case (for a joint review, another)."),
+    )
     share = models.PositiveSmallIntegerField(
         _("share of the time limit (%)"),
         default=0,
