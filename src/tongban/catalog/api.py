@@ -3,6 +3,7 @@ publication, cancellation and delegation for catalog administrators and authoris
 department systems."""
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
@@ -243,11 +244,34 @@ class SearchHitOut(Schema):
     score: float
 
 
-@router.get("/search", response=list[SearchHitOut], auth=PUBLIC)
-@paginate(PageNumberPagination)
-def search_items(request, q: str):
-    """Chinese full-text search with synonyms and pinyin initials (e.g. 开饭店, yyzz)."""
-    hits = search.search(q, limit=100)
+SEARCH_MAX = 100  # hits a search is ranked over: what ``count`` and the pages can reach
+
+
+class _SearchPages(Sequence):
+    """The hits of one search for ``PageNumberPagination``: a page is one search from its
+    offset, and only that page's items and bundles are read; the count is read only
+    when the page is full (else it is the page's end)."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.end: int | None = None
+
+    def __len__(self) -> int:
+        if self.end is None:
+            self.end = len(search.search(self.query, limit=SEARCH_MAX))
+        return self.end
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("search results are read by page")
+        start, stop = index.start or 0, min(index.stop or SEARCH_MAX, SEARCH_MAX)
+        hits = search.search(self.query, limit=stop - start, offset=start)
+        if start < stop and len(hits) < stop - start and (hits or start == 0):
+            self.end = start + len(hits)
+        return _search_rows(hits)
+
+
+def _search_rows(hits: list[search.Hit]) -> list[dict]:
     items = Item.objects.select_related("agency").in_bulk([h.item_id for h in hits if h.item_id])
     bundles = Bundle.objects.select_related("lead_agency").in_bulk(
         [h.bundle_id for h in hits if h.bundle_id]
@@ -268,6 +292,14 @@ def search_items(request, q: str):
             }
         )
     return rows
+
+
+@router.get("/search", response=list[SearchHitOut], auth=PUBLIC)
+@paginate(PageNumberPagination)
+def search_items(request, q: str):
+    """Chinese full-text search with synonyms and pinyin initials (e.g. 开饭店, yyzz), best
+    first; ``page`` and ``page_size`` as every list (at most 100 hits in all)."""
+    return _SearchPages(q)
 
 
 @router.get("/items/{impl_code}", response={200: VersionDetailOut, 404: ErrorOut}, auth=PUBLIC)

@@ -7,11 +7,27 @@ applicant chose one of them, so an unanswered question leaves such a material ou
 questions instead of guessing.
 """
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
 from .models import ItemVersion, Material, SituationOption, SituationQuestion
+
+
+def versions_in_force(today: dt.date) -> QuerySet[ItemVersion]:
+    """One row per live item: the version ``actions.current_version`` would return, in
+    one query."""
+    published = {"status": ItemVersion.Status.PUBLISHED, "effective_from__lte": today}
+    latest = (
+        ItemVersion.objects.filter(item=OuterRef("item"), **published)
+        .order_by("-effective_from", "-number")
+        .values("pk")[:1]
+    )
+    not_cancelled = Q(item__cancelled_on__isnull=True) | Q(item__cancelled_on__gt=today)
+    return ItemVersion.objects.filter(not_cancelled, pk=Subquery(latest), **published)
 
 
 class IncompleteAnswers(ValueError):

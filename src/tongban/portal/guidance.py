@@ -2,11 +2,10 @@
 a "one thing" (一件事, a bundle of items applied for together) with its combined
 questionnaire and combined one-time notification.
 
-Search is ``catalog.search``. A bundle's guide follows ``catalog.bundles`` (a question
-several items ask, by its text, is asked once; a material several items need, by
-``material_key``, is listed once with the items it serves) but computes it from one
-prefetched load, so a page costs the same few queries however many items the bundle
-holds (``catalog.bundles`` reads item by item).
+Search is ``catalog.search``. A bundle's guide is ``catalog.bundles`` (a question several
+items ask, by its text, is asked once; a material several items need, by
+``material_key``, is listed once with the items it serves), read in the same few queries
+however many items the bundle holds; this module words it for the pages.
 
 Answers in addresses: one ``a=<question text>|<answer text>`` per question, repeated and
 percent-encoded, e.g. ``/bundles/YJS-CYD/notice/?a=经营场所权属?|租赁&a=是否网络销售?|否``.
@@ -23,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,19 +31,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongban.catalog import search
-from tongban.catalog.bundles import CombinedQuestion, MergedMaterial, material_key
-from tongban.catalog.guide import Guide, applies
-from tongban.catalog.models import (
-    Bundle,
-    BundleItem,
-    ItemVersion,
-    Material,
-    SituationOption,
-    SituationQuestion,
-)
-
-from .items import versions_in_force
+from tongban.catalog import bundles, search
+from tongban.catalog.bundles import CombinedQuestion, LoadedBundle, MergedMaterial
+from tongban.catalog.guide import Guide, IncompleteAnswers, versions_in_force
+from tongban.catalog.models import Bundle, BundleItem, ItemVersion, Material
 
 RESULTS_SHOWN = 20
 RESULTS_MAX = 100
@@ -52,7 +42,6 @@ RESULTS_MAX = 100
 LATIN = re.compile(r"^[A-Za-z]{2,20}$")
 # Words to try, shown on the search page (they are the catalogue's Chinese, not UI text).
 EXAMPLES = ("我想开饭店", "社保", "yyzz")
-HOURS_PER_DAY = 8  # a half-day promise is 4 working hours (as catalog.bundles counts)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -219,10 +208,6 @@ def browse(request: HttpRequest) -> HttpResponse:
 # --- A bundle's guide -------------------------------------------------------------------
 
 
-def _days(limit: int, unit: str) -> float:
-    return limit / HOURS_PER_DAY if unit == ItemVersion.LimitUnit.WORKING_HOURS else float(limit)
-
-
 @dataclass
 class Ask:
     """One question of the combined questionnaire as the form shows it."""
@@ -232,46 +217,18 @@ class Ask:
     choices: list[tuple[str, str, bool]]  # (answer, radio value, chosen)
 
 
-@dataclass
-class Loaded:
-    """A bundle with its items' versions in force (bundle order) and the merged questions."""
-
-    bundle: Bundle
-    versions: list[ItemVersion]
-    questions: list[CombinedQuestion]
-
-    @property
-    def agencies(self) -> list:
-        return list(dict.fromkeys(version.item.agency for version in self.versions))
-
-    @property
-    def longest_days(self) -> float:
-        """The most the bundle can take, before any answer (an answer may lengthen a promise)."""
-        if self.bundle.promised_limit:
-            return float(self.bundle.promised_limit)
-        longest = 0.0
-        for version in self.versions:
-            limits = [version.promised_limit] + [
-                option.promised_limit
-                for question in version.questions.all()
-                for option in question.options.all()
-                if option.promised_limit is not None
-            ]
-            longest = max(longest, _days(max(limits), version.promised_limit_unit))
-        return longest
-
-    def asks(self, answers: dict[str, str]) -> list[Ask]:
-        return [
-            Ask(
-                number,
-                question.text,
-                [
-                    (text, f"{question.text}|{text}", answers.get(question.text) == text)
-                    for text in question.options
-                ],
-            )
-            for number, question in enumerate(self.questions, start=1)
-        ]
+def asks(loaded: LoadedBundle, answers: dict[str, str]) -> list[Ask]:
+    return [
+        Ask(
+            number,
+            question.text,
+            [
+                (text, f"{question.text}|{text}", answers.get(question.text) == text)
+                for text in question.options
+            ],
+        )
+        for number, question in enumerate(loaded.questions, start=1)
+    ]
 
 
 def _live_bundle(code: str) -> Bundle:
@@ -280,39 +237,8 @@ def _live_bundle(code: str) -> Bundle:
     )
 
 
-def load(bundle: Bundle, today: dt.date) -> Loaded:
-    """Four queries: the entries, the versions in force with their agencies, the
-    questions, their options."""
-    order = {
-        item_id: position
-        for position, item_id in enumerate(
-            BundleItem.objects.filter(bundle=bundle)
-            .order_by("order", "pk")
-            .values_list("item_id", flat=True)
-        )
-    }
-    versions = list(
-        versions_in_force(today).filter(item_id__in=list(order)).select_related("item__agency")
-    )
-    versions.sort(key=lambda version: order[version.item_id])
-    prefetch_related_objects(
-        versions,
-        Prefetch(
-            "questions",
-            SituationQuestion.objects.order_by("order", "pk").prefetch_related(
-                Prefetch("options", SituationOption.objects.order_by("order", "pk"))
-            ),
-        ),
-    )
-    combined: dict[str, CombinedQuestion] = {}
-    for version in versions:
-        for question in version.questions.all():
-            entry = combined.setdefault(question.text, CombinedQuestion(question.text, []))
-            entry.questions.append(question)
-            for option in question.options.all():
-                if option.text not in entry.options:
-                    entry.options.append(option.text)
-    return Loaded(bundle, versions, list(combined.values()))
+def load(bundle: Bundle, today: dt.date) -> LoadedBundle:
+    return bundles.load(bundle, today)
 
 
 def chosen_answers(data: QueryDict, questions: list[CombinedQuestion]) -> dict[str, str]:
@@ -418,81 +344,24 @@ class BundleNarrowed:
         return [m for m in self.materials if m.verifiable]
 
 
-def _guide(version: ItemVersion, answers: dict[str, str]) -> Guide:
-    """``catalog.guide.guide_for`` on prefetched parts, the answers given as texts."""
-    chosen_options = [
-        option
-        for question in version.questions.all()
-        for option in question.options.all()
-        if answers.get(question.text) == option.text
-    ]
-    chosen = {option.question_id: option.pk for option in chosen_options}
-    materials = [m for m in version.materials.all() if applies(m.applies_when.all(), chosen)]
-    overrides = [o.promised_limit for o in chosen_options if o.promised_limit is not None]
-    conditions = [version.acceptance_conditions] if version.acceptance_conditions else []
-    conditions += [option.conditions for option in chosen_options if option.conditions]
-    fees = [option.fee_description for option in chosen_options if option.fee_description]
-    if not fees and version.fee_required:
-        fees = [version.fee_description]
-    return Guide(
-        version=version,
-        answers=chosen_options,
-        materials=materials,
-        conditions=conditions,
-        promised_limit=max(overrides) if overrides else version.promised_limit,
-        fees=fees,
-    )
-
-
-def narrow(loaded: Loaded, answers: dict[str, str]) -> BundleNarrowed:
-    """What applies for these answers (every question answered), like
-    ``catalog.bundles.bundle_guide``; two more queries (the materials and their answers)."""
-    missing = [
-        (number, question.text)
-        for number, question in enumerate(loaded.questions, start=1)
-        if question.text not in answers
-    ]
-    if not missing:
-        # An answer one item offers and another item's same question lacks leaves the
-        # other's question unanswered: ask it again rather than guess.
+def narrow(loaded: LoadedBundle, answers: dict[str, str]) -> BundleNarrowed:
+    """``catalog.bundles.narrow`` for the pages: the unanswered questions numbered as the
+    questionnaire numbers them, instead of an error."""
+    try:
+        guide = bundles.narrow(loaded, answers)
+    except IncompleteAnswers as error:
+        texts = {question.text for question in error.questions}
         missing = [
             (number, question.text)
             for number, question in enumerate(loaded.questions, start=1)
-            if any(
-                answers[question.text] not in {o.text for o in asked.options.all()}
-                for asked in question.questions
-            )
+            if question.text in texts
         ]
-    if missing:
         return BundleNarrowed(answers, missing=missing)
-    prefetch_related_objects(
-        loaded.versions,
-        Prefetch(
-            "materials",
-            Material.objects.order_by("order", "pk").prefetch_related("applies_when"),
-        ),
-    )
-    guides = [_guide(version, answers) for version in loaded.versions]
-    merged: dict[str, MergedMaterial] = {}
-    for guide in guides:
-        for material in guide.materials:
-            entry = merged.setdefault(
-                material_key(material.name), MergedMaterial(material.name, [], [])
-            )
-            entry.materials.append(material)
-            if guide.version not in entry.versions:
-                entry.versions.append(guide.version)
-    if loaded.bundle.promised_limit:
-        limit = float(loaded.bundle.promised_limit)
-    else:
-        limit = max(
-            (_days(g.promised_limit, g.version.promised_limit_unit) for g in guides), default=0.0
-        )
     return BundleNarrowed(
         answers,
-        guides=guides,
-        materials=[Needed(entry) for entry in merged.values()],
-        limit_days=limit,
+        guides=guide.guides,
+        materials=[Needed(entry) for entry in guide.materials],
+        limit_days=guide.promised_limit_days,
     )
 
 
@@ -500,12 +369,12 @@ def _has_answers(data: QueryDict) -> bool:
     return any(key == "a" or (key.startswith("a") and key[1:].isdigit()) for key in data)
 
 
-def _guide_page(request: HttpRequest, loaded: Loaded, narrowed: BundleNarrowed | None):
+def _guide_page(request: HttpRequest, loaded: LoadedBundle, narrowed: BundleNarrowed | None):
     answers = narrowed.answers if narrowed else {}
     context = {
         "bundle": loaded.bundle,
         "loaded": loaded,
-        "asks": loaded.asks(answers),
+        "asks": asks(loaded, answers),
         "narrowed": narrowed,
     }
     return render(request, "portal/bundles/guide.html", context)

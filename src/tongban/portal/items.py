@@ -5,21 +5,19 @@ Everything shown is the version in force today (``catalog.actions.current_versio
 cancelled item is gone from the list and its guide answers 404.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongban.catalog.actions import current_version
-from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for
+from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for, versions_in_force
 from tongban.catalog.models import Item, ItemVersion, Material, SituationOption, SituationQuestion
 from tongban.org.models import Agency
 
@@ -30,21 +28,6 @@ TARGET_FILTERS = ("person", "enterprise")
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _not_cancelled(today: dt.date) -> Q:
-    return Q(item__cancelled_on__isnull=True) | Q(item__cancelled_on__gt=today)
-
-
-def versions_in_force(today: dt.date) -> QuerySet[ItemVersion]:
-    """One row per live item: the version ``current_version`` would return, in one query."""
-    published = {"status": ItemVersion.Status.PUBLISHED, "effective_from__lte": today}
-    latest = (
-        ItemVersion.objects.filter(item=OuterRef("item"), **published)
-        .order_by("-effective_from", "-number")
-        .values("pk")[:1]
-    )
-    return ItemVersion.objects.filter(_not_cancelled(today), pk=Subquery(latest), **published)
 
 
 # --- The list -------------------------------------------------------------------------
@@ -90,15 +73,24 @@ def item_list(request: HttpRequest) -> HttpResponse:
 
 
 def _live_item(impl_code: str) -> tuple[Item, ItemVersion]:
-    """The item and its version in force today, or 404 (unknown, cancelled, not yet in force)."""
-    item = get_object_or_404(Item.objects.select_related("agency"), impl_code=impl_code)
+    """The item and its version in force today, or 404 (unknown, cancelled, not yet in
+    force); one query, the version ``current_version`` would return with its item."""
     today = timezone.localdate()
+    version = (
+        ItemVersion.objects.select_related("item__agency")
+        .filter(
+            item__impl_code=impl_code,
+            status=ItemVersion.Status.PUBLISHED,
+            effective_from__lte=today,
+        )
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+    if version is None:
+        raise Http404("unknown or not in force")
+    item = version.item
     if item.cancelled_on is not None and item.cancelled_on <= today:
         raise Http404("cancelled")
-    version = current_version(item, today)
-    if version is None:
-        raise Http404("not in force")
-    version.item = item  # already loaded, with its agency
     return item, version
 
 
