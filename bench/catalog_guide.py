@@ -20,6 +20,8 @@ from tongban.catalog.models import (
 )
 from tongban.org.models import Agency
 
+from . import cases_fixture
+
 CODE = "BENCH-GUIDE-40"
 ROUNDS = 300
 
@@ -28,7 +30,7 @@ def _item() -> Item:
     existing = Item.objects.filter(impl_code=CODE).first()
     if existing:
         return existing
-    agency = Agency.objects.first()
+    agency = Agency.objects.first() or cases_fixture.world().agency  # standalone runs
     item = Item.objects.create(catalog_code="BG40", impl_code=CODE, agency=agency)
     version = ItemVersion.objects.create(
         item=item,
