@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.catalog.factories import option, published_item
+from tests.catalog.factories import published_item
 from tests.factories import (
     AgencyFactory,
     ServicePointFactory,
@@ -14,7 +14,8 @@ from tests.factories import (
     applicant_account,
     staff,
 )
-from tongban.catalog.models import Item, ItemVersion
+from tongban.catalog.actions import current_version
+from tongban.catalog.models import Item, ItemVersion, SituationOption
 from tongban.org.models import Agency, Applicant, ServicePoint, User, Window
 from tongban.org.policy import Principal, principal_for_user
 
@@ -39,7 +40,11 @@ class World:
         return principal_for_user(user)
 
     def answers(self, *texts: str) -> list[int]:
-        return [option(self.item, text).pk for text in texts]
+        """Answer ids in the version in force (a test may publish a newer one)."""
+        version = current_version(self.item)
+        return [
+            SituationOption.objects.get(question__version=version, text=text).pk for text in texts
+        ]
 
 
 @pytest.fixture
