@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.catalog.actions import current_version
-from tongban.catalog.guide import Guide, guide_for
+from tongban.catalog.guide import Guide, guide_for, version_parts
 from tongban.catalog.models import Delegation, Item, ItemVersion, Material
 from tongban.core import audit
 from tongban.core.notifications import Channel as NotificationChannel
@@ -212,7 +212,7 @@ def _check_answers(version: ItemVersion, answers: Iterable[Any]) -> list[int]:
         ids = [int(a) for a in answers]
     except (TypeError, ValueError):
         raise ValidationError(_("The situation answers are not valid."), code="answers") from None
-    questions = list(version.questions.prefetch_related("options"))
+    questions, _materials = version_parts(version)
     owner = {option.pk: q.pk for q in questions for option in q.options.all()}
     unknown = [a for a in ids if a not in owner]
     if unknown:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from .models import ItemVersion, Material, SituationOption, SituationQuestion
@@ -57,12 +58,34 @@ def applies(required_options: Iterable[SituationOption], chosen: dict[int, int])
     return all(chosen.get(question) in options for question, options in needed.items())
 
 
+def version_parts(version: ItemVersion) -> tuple[list[SituationQuestion], list[Material]]:
+    """The questions (with answers) and materials (with their answers) of a version.
+
+    A published version never changes, so they are cached once read (the cache is per
+    process by default): every case action and guide view needs them.
+    """
+    key = None
+    if version.status == ItemVersion.Status.PUBLISHED:
+        stamp = version.published_at.timestamp() if version.published_at else ""
+        key = f"version-parts:{version.pk}:{stamp}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    parts = (
+        list(version.questions.prefetch_related("options")),
+        list(version.materials.prefetch_related("applies_when")),
+    )
+    if key is not None:
+        cache.set(key, parts, 3600)
+    return parts
+
+
 def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool = True) -> Guide:
     """The materials, conditions, limit and fee for the chosen answers.
 
     Reads everything in four queries whatever the number of materials.
     """
-    questions = list(version.questions.prefetch_related("options"))
+    questions, all_materials = version_parts(version)
     options = {option.pk: option for q in questions for option in q.options.all()}
     chosen_options = [options[pk] for pk in option_ids if pk in options]
     chosen = _answers_by_question(chosen_options)
@@ -70,11 +93,7 @@ def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool =
         missing = [q for q in questions if q.pk not in chosen]
         if missing:
             raise IncompleteAnswers(missing)
-    materials = [
-        material
-        for material in version.materials.prefetch_related("applies_when")
-        if applies(material.applies_when.all(), chosen)
-    ]
+    materials = [m for m in all_materials if applies(m.applies_when.all(), chosen)]
     promised = version.promised_limit
     overrides = [o.promised_limit for o in chosen_options if o.promised_limit is not None]
     if overrides:

@@ -1,0 +1,44 @@
+"""A published version's questions and materials are read once, then served from cache."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tongban.catalog.guide import guide_for
+from tongban.catalog.models import ItemVersion
+
+from .factories import option, published_item
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture
+def locmem(settings):
+    settings.CACHES = LOCMEM
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_published_guide_parts_come_from_cache(db, locmem):
+    item = published_item()
+    version = item.versions.get()
+    answers = [option(item, "租赁").pk, option(item, "是").pk]
+    first = guide_for(version, answers)
+    with CaptureQueriesContext(connection) as queries:
+        second = guide_for(version, answers)
+    assert len(queries) == 0
+    assert [m.name for m in second.materials] == [m.name for m in first.materials]
+    assert "房屋租赁合同" in [m.name for m in second.materials]
+
+
+def test_a_draft_is_always_read_fresh(db, locmem):
+    item = published_item()
+    ItemVersion.objects.filter(item=item).update(status=ItemVersion.Status.DRAFT)
+    version = item.versions.get()
+    answers = [option(item, "自有房产").pk, option(item, "否").pk]
+    guide_for(version, answers)
+    with CaptureQueriesContext(connection) as queries:
+        guide_for(version, answers)
+    assert len(queries) > 0
