@@ -8,6 +8,8 @@ next; other agencies review, decide, and hand the result back to the window.
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from tongban.catalog.models import ItemVersion, ReviewStep
 from tongban.org.models import Agency
 
@@ -37,11 +39,7 @@ DEPARTMENT = [
 
 
 def steps_for(version: ItemVersion, deciding_agency: Agency) -> list[StepSpec]:
-    own = [
-        StepSpec(step.kind, step.role, step.share, step.name, step.agency_id)
-        for step in version.steps.all()
-        if step.kind != Kind.ACCEPTANCE
-    ]
+    own = _own_steps(version)
     if own:
         return own
     if version.case_type == ItemVersion.CaseType.INSTANT:
@@ -49,6 +47,25 @@ def steps_for(version: ItemVersion, deciding_agency: Agency) -> list[StepSpec]:
     if deciding_agency.kind == Agency.Kind.APPROVAL_BUREAU:
         return BUREAU
     return DEPARTMENT
+
+
+def _own_steps(version: ItemVersion) -> list[StepSpec]:
+    """The version's own steps; cached once read when published (it never changes)."""
+    key = None
+    if version.status == ItemVersion.Status.PUBLISHED:
+        stamp = version.published_at.timestamp() if version.published_at else ""
+        key = f"version-steps:{version.pk}:{stamp}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    own = [
+        StepSpec(step.kind, step.role, step.share, step.name, step.agency_id)
+        for step in version.steps.all()
+        if step.kind != Kind.ACCEPTANCE
+    ]
+    if key is not None:
+        cache.set(key, own, 3600)
+    return own
 
 
 def decision_index(steps: list[StepSpec]) -> int:

@@ -78,6 +78,8 @@ _TABLE += [
 TRANSITIONS: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in _TABLE}
 
 ACTION_LABELS = {
+    "create": _("Application started"),
+    "edit": _("Application edited"),
     "submit": _("Submitted"),
     "request_supplement": _("Supplement requested"),
     "supply": _("Supplement provided"),

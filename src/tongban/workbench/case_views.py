@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tongban.cases import actions, deadlines, permissions, queries, transitions
+from tongban.cases import actions, deadlines, documents, permissions, queries, transitions
 from tongban.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -955,6 +955,10 @@ def _detail_context(
         else [],
         "events": events,
         "files": files,
+        "documents": [
+            {"kind": kind, "title": documents.title(kind)}
+            for kind in documents.available_documents(case)
+        ],
         "supplements": list(
             case.supplements.prefetch_related("materials").select_related("requested_by")
         ),
@@ -1018,6 +1022,22 @@ def case_file(request: HttpRequest, principal: Principal, pk: int, file_pk: int)
         content_type=received.content_type,
         filename=received.original_name,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@staff_with_roles()
+def case_document(request: HttpRequest, principal: Principal, pk: int, kind: str) -> HttpResponse:
+    """A written document of the case (receipt, notices, decision) as the applicant got it,
+    built from the case record on each request, for those who may see the case."""
+    case = _case_for(principal, pk)
+    try:
+        pdf = documents.render(case, kind)
+    except documents.NotAvailable:
+        raise Http404("no such document for this case") from None
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{documents.filename(case, kind)}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,11 @@ urlpatterns = [
     path("approvals/", case_views.approvals, name="approvals"),
     path("cases/<int:pk>/", case_views.case_detail, name="case"),
     path("cases/<int:pk>/files/<int:file_pk>/", case_views.case_file, name="case-file"),
+    path(
+        "cases/<int:pk>/documents/<str:kind>.pdf",
+        case_views.case_document,
+        name="case-document",
+    ),
     path("agent/", views.agent, name="agent"),
     path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),
