@@ -20,12 +20,21 @@ def main() -> int:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    from bench import audit_append, catalog_guide, catalog_search, deadlines
+    from bench import (
+        audit_append,
+        cases_accept,
+        cases_volume,
+        catalog_guide,
+        catalog_search,
+        deadlines,
+    )
 
     audit_append.run()
     catalog_search.run()
     catalog_guide.run()
     deadlines.run()
+    cases_accept.run()
+    cases_volume.run()
     return 0
 
 
