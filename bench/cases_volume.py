@@ -79,9 +79,9 @@ def generate(w, count: int) -> None:
     )
     agency_array = ",".join(map(str, agencies))
     agency_pick = (
-        f"(ARRAY[{agency_array}])[1 + g % {len(agencies)}]"
+        f"(ARRAY[{agency_array}])[1 + (g / 10) % {len(agencies)}]"
         if is_pg
-        else "CASE g % {n} {whens} END".format(
+        else "CASE (g / 10) % {n} {whens} END".format(
             n=len(agencies),
             whens=" ".join(f"WHEN {i} THEN {pk}" for i, pk in enumerate(agencies)),
         )
@@ -100,14 +100,16 @@ def generate(w, count: int) -> None:
         "status": f"CASE WHEN {open_case} THEN 'in_review' ELSE 'closed' END",
         "case_type": "'committed'",
         "deciding_agency_id": agency_pick,
+        "step_agency_id": f"CASE WHEN {open_case} THEN {agency_pick} ELSE NULL END",
         "service_point_id": str(w.hall.pk),
         "window_id": "NULL",
         "window_kind": "'comprehensive'",
         "accepted_by_id": str(w.clerk.pk),
         "pickup_point_id": str(w.hall.pk),
         "step_index": "0",
-        "step_kind": f"CASE WHEN {open_case} THEN CASE WHEN g % 20 = 0 THEN 'decision' ELSE 'review' END ELSE '' END",
-        "step_role": f"CASE WHEN {open_case} THEN CASE WHEN g % 20 = 0 THEN 'section_chief' ELSE 'backoffice_reviewer' END ELSE '' END",
+        # a third of the open cases wait for a chief's decision, the rest for review
+        "step_kind": f"CASE WHEN {open_case} THEN CASE WHEN (g / 10) % 3 = 0 THEN 'decision' ELSE 'review' END ELSE '' END",
+        "step_role": f"CASE WHEN {open_case} THEN CASE WHEN (g / 10) % 3 = 0 THEN 'section_chief' ELSE 'backoffice_reviewer' END ELSE '' END",
         "step_started_at": days("-(g % 7)"),
         "assignee_id": "NULL",
         "created_at": days("-(g % 700)"),

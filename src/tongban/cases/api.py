@@ -370,6 +370,22 @@ def _label(choices, value: str) -> str:
         return value
 
 
+class Summaries:
+    """A case list the paginator slices in the database: only the page is read and turned
+    into summaries (a list of every row would read an agency's whole backlog)."""
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_summary(case) for case in self.queryset[index]]
+        return _summary(self.queryset[index])
+
+
 def _summary(case: Case) -> dict:
     return {
         "id": case.pk,
@@ -563,7 +579,7 @@ def list_cases(
         late = _overdue(timezone.now())
         cases = cases.filter(late) if overdue else cases.exclude(late)
     due = Coalesce("promised_due", "acceptance_due")
-    return [_summary(c) for c in cases.order_by(due.asc(nulls_last=True), "pk")]
+    return Summaries(cases.order_by(due.asc(nulls_last=True), "pk"))
 
 
 QUEUES: dict[str, Callable[[Principal], QuerySet]] = {
@@ -600,7 +616,7 @@ def inbox(
     else:
         cases = QUEUES[queue](principal)
     cases = cases.select_related("item", "item_version", "applicant", "deciding_agency")
-    return [_summary(c) for c in cases]
+    return Summaries(cases)
 
 
 # ---------------------------------------------------------------- the public progress query
