@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from .guide import Guide, IncompleteAnswers, applies, versions_in_force
+from .guide import Guide, IncompleteAnswers, compose, versions_in_force
 from .models import (
     Bundle,
     BundleItem,
@@ -157,22 +157,7 @@ def _guide(version: ItemVersion, answers: dict[str, str]) -> Guide:
         for option in question.options.all()
         if answers.get(question.text) == option.text
     ]
-    chosen = {option.question_id: option.pk for option in chosen_options}
-    materials = [m for m in version.materials.all() if applies(m.applies_when.all(), chosen)]
-    overrides = [o.promised_limit for o in chosen_options if o.promised_limit is not None]
-    conditions = [version.acceptance_conditions] if version.acceptance_conditions else []
-    conditions += [option.conditions for option in chosen_options if option.conditions]
-    fees = [option.fee_description for option in chosen_options if option.fee_description]
-    if not fees and version.fee_required:
-        fees = [version.fee_description]
-    return Guide(
-        version=version,
-        answers=chosen_options,
-        materials=materials,
-        conditions=conditions,
-        promised_limit=max(overrides) if overrides else version.promised_limit,
-        fees=fees,
-    )
+    return compose(version, chosen_options, version.materials.all())
 
 
 def narrow(loaded: LoadedBundle, answers: dict[str, str]) -> BundleGuide:

@@ -93,11 +93,16 @@ def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool =
         missing = [q for q in questions if q.pk not in chosen]
         if missing:
             raise IncompleteAnswers(missing)
+    return compose(version, chosen_options, all_materials)
+
+
+def compose(
+    version: ItemVersion, chosen_options: list[SituationOption], all_materials: Iterable[Material]
+) -> Guide:
+    """The guide for answers already chosen: what applies, the limit, conditions and fee."""
+    chosen = _answers_by_question(chosen_options)
     materials = [m for m in all_materials if applies(m.applies_when.all(), chosen)]
-    promised = version.promised_limit
     overrides = [o.promised_limit for o in chosen_options if o.promised_limit is not None]
-    if overrides:
-        promised = max(overrides)
     conditions = [version.acceptance_conditions] if version.acceptance_conditions else []
     conditions += [o.conditions for o in chosen_options if o.conditions]
     fees = [o.fee_description for o in chosen_options if o.fee_description]
@@ -108,6 +113,6 @@ def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool =
         answers=chosen_options,
         materials=materials,
         conditions=conditions,
-        promised_limit=promised,
+        promised_limit=max(overrides) if overrides else version.promised_limit,
         fees=fees,
     )
