@@ -79,7 +79,10 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser, live_server, transactional_db):
+def visit(browser, django_db_serialized_rollback, live_server, transactional_db):
+    """A live server on a database that also holds what migrations seeded (the working-day
+    calendar): a transactional test flushes every table when it ends, so each browser test
+    restores the migrated contents first (serialized rollback)."""
     visits = []
 
     def open_visit(viewport: dict = DESKTOP) -> Visit:
@@ -117,7 +120,7 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture
-def city(transactional_db):
+def city(django_db_serialized_rollback, transactional_db):
     """A small city: two halls with hours and windows, and one person per role."""
     import datetime as dt
 

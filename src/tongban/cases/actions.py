@@ -107,7 +107,12 @@ def _lock(case: Case, revision: int | None) -> Case:
             },
             code="stale",
         )
+    locked._loaded = _columns(locked)
     return locked
+
+
+def _columns(case: Case) -> dict[str, Any]:
+    return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}
 
 
 def _applicant_user(case: Case):
@@ -188,7 +193,13 @@ def _flush_audit(case: Case) -> None:
 def _save(case: Case, now: dt.datetime) -> None:
     deadlines.recompute(case, now)
     case.revision += 1  # the row is locked (``_lock``): no one else bumps it meanwhile
-    case.save()
+    loaded = case.__dict__.get("_loaded")
+    if loaded is None:
+        case.save()
+    else:  # write only what the action changed
+        changed = [name for name, value in _columns(case).items() if loaded[name] != value]
+        case.save(update_fields=changed)
+        case._loaded = _columns(case)
     _flush_audit(case)
 
 
@@ -603,6 +614,7 @@ def request_supplement(
             requested_by=principal.user,
         )
         request.materials.set(materials)
+        case.has_pauses = True
         CasePause.objects.create(case=case, kind=CasePause.Kind.SUPPLEMENT, started_at=now)
         lines = [
             f"- {m.name}" + (f"：{problems[m.pk]}" if m.pk in problems else "") for m in materials
@@ -629,6 +641,8 @@ def allowed_condition_texts(guide: Guide) -> list[str]:
 
 
 def _close_pauses(case: Case, kind: str, now: dt.datetime) -> None:
+    if not case.has_pauses:
+        return
     case.pauses.filter(kind=kind, ended_at__isnull=True).update(ended_at=now)
 
 
@@ -1091,6 +1105,7 @@ def start_special_procedure(
     with transaction.atomic():
         case = _lock(case, revision)
         transitions.require(case.status, "start_special_procedure")
+        case.has_pauses = True
         CasePause.objects.create(
             case=case,
             kind=CasePause.Kind.SPECIAL_PROCEDURE,

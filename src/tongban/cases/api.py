@@ -314,7 +314,14 @@ def _principal(request) -> Principal:
 
 
 def _cases() -> QuerySet:
-    return Case.objects.select_related("item", "item_version", "applicant", "deciding_agency")
+    return Case.objects.select_related(
+        "item",
+        "item_version",
+        "applicant",
+        "deciding_agency__region",
+        "service_point__region",
+        "pickup_point__region",
+    )
 
 
 def _case(request, case_id: int) -> Case:
@@ -453,8 +460,10 @@ def allowed_actions(principal: Principal, case: Case) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _detail(principal: Principal, case: Case) -> dict:
-    case = _cases().prefetch_related("pauses").get(pk=case.pk)
+def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
+    """``fresh``: the case was just read by ``_case`` (not changed since by an action)."""
+    if not fresh:
+        case = _cases().get(pk=case.pk)
     internal = _sees_internals(principal, case)
     now = timezone.now()
     level = deadlines.level(case, now)
@@ -766,7 +775,7 @@ def start_application(request, payload: ApplicationIn):
 def get_case(request, case_id: int):
     """Status, deadlines, warning, current step, materials, supplement and refusal
     requests, and the actions the caller may take."""
-    return _detail(_principal(request), _case(request, case_id))
+    return _detail(_principal(request), _case(request, case_id), fresh=True)
 
 
 @router.patch("/{case_id}", response=WRITE, auth=AUTH)

@@ -29,6 +29,8 @@ def _region(case: Case):
 
 
 def _pauses(case: Case, kind: str) -> list[Pause]:
+    if not case.has_pauses:
+        return []
     return [
         Pause(start=p.started_at, end=p.ended_at)
         for p in case.pauses.all()

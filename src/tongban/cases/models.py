@@ -188,6 +188,9 @@ class Case(models.Model):
     )
     warned_level = models.CharField(max_length=8, blank=True)
     overdue_reason = models.TextField(_("reason for the delay"), blank=True)
+    has_pauses = models.BooleanField(
+        default=False, help_text="Set with the first CasePause: most cases never pause."
+    )
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped by every action: a form sent from an older page is refused."
     )

@@ -280,7 +280,15 @@ class User(AbstractUser):
         """The roles this account acts in, for the audit log (e.g. ``window_clerk``)."""
         if self.kind == self.Kind.APPLICANT:
             return "applicant"
-        return ",".join(sorted(set(self.assignments.values_list("role", flat=True))))
+        return ",".join(sorted({a.role for a in self.loaded_assignments()}))
+
+    def loaded_assignments(self) -> tuple:
+        """The account's role assignments, read once per request (the policy reuses them)."""
+        cached = getattr(self, "_tongban_assignments", None)
+        if cached is None:
+            cached = tuple(self.assignments.select_related("agency", "service_point", "window"))
+            self._tongban_assignments = cached
+        return cached
 
 
 class StaffRole(models.TextChoices):

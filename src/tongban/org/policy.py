@@ -96,11 +96,7 @@ def principal_for_user(user: User | None) -> Principal:
         return ANONYMOUS
     if user.kind == User.Kind.APPLICANT:
         return Principal(kind="applicant", user=user)
-    cached = getattr(user, "_tongban_assignments", None)
-    if cached is None:
-        cached = tuple(user.assignments.select_related("agency", "service_point", "window"))
-        user._tongban_assignments = cached
-    return Principal(kind="staff", user=user, assignments=cached)
+    return Principal(kind="staff", user=user, assignments=user.loaded_assignments())
 
 
 def principal_for_client(client) -> Principal:

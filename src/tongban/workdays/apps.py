@@ -21,3 +21,11 @@ class WorkdaysConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"workdays-invalidate-{name}-{model._meta.label}",
                 )
+        from tongban.org.models import OpeningPeriod
+
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                clock.forget_office_hours,
+                sender=OpeningPeriod,
+                dispatch_uid=f"workdays-office-hours-{name}",
+            )

@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
 WORKING_DAYS = "working_days"
@@ -263,10 +264,28 @@ def office_hours_for(service_point) -> OfficeHours:
     """A service point's opening periods (org.OpeningPeriod); 09:00–12:00, 13:30–17:30 if none."""
     if service_point is None:
         return DEFAULT_OFFICE_HOURS
+    # Read on every deadline of a case: cached a few minutes (dropped here at once on a
+    # change, see ``forget_office_hours``; other processes follow within the timeout).
+    key = OFFICE_HOURS_KEY.format(pk=service_point.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     periods: dict[int, list[Period]] = {}
     for period in service_point.opening_periods.all():
         periods.setdefault(period.weekday, []).append((period.opens, period.closes))
-    return OfficeHours(periods) if periods else DEFAULT_OFFICE_HOURS
+    hours = OfficeHours(periods) if periods else DEFAULT_OFFICE_HOURS
+    cache.set(key, hours, OFFICE_HOURS_SECONDS)
+    return hours
+
+
+OFFICE_HOURS_KEY = "office-hours:{pk}"
+OFFICE_HOURS_SECONDS = 300
+
+
+def forget_office_hours(sender=None, instance=None, **_kwargs) -> None:
+    """post_save / post_delete of an opening period."""
+    if instance is not None:
+        cache.delete(OFFICE_HOURS_KEY.format(pk=instance.service_point_id))
 
 
 # --- deadlines -------------------------------------------------------------------------
