@@ -79,10 +79,11 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser, django_db_serialized_rollback, live_server, transactional_db):
+def visit(browser, live_server, transactional_db):
     """A live server on a database that also holds what migrations seeded (the working-day
-    calendar): a transactional test flushes every table when it ends, so each browser test
-    restores the migrated contents first (serialized rollback)."""
+    calendar): a transactional test flushes every table when it ends, so the calendar is
+    seeded again where an earlier test left it empty."""
+    seed_working_day_calendar()
     visits = []
 
     def open_visit(viewport: dict = DESKTOP) -> Visit:
@@ -92,6 +93,20 @@ def visit(browser, django_db_serialized_rollback, live_server, transactional_db)
     yield open_visit
     for opened in visits:
         opened.close()
+
+
+def seed_working_day_calendar() -> None:
+    """Run the calendar's seed migration again if a flush emptied the table."""
+    import importlib
+
+    from django.apps import apps
+
+    from tongban.workdays import clock
+    from tongban.workdays.models import ScheduleYear
+
+    if not ScheduleYear.objects.exists():
+        importlib.import_module("tongban.workdays.migrations.0002_seed_2004_2026").seed(apps, None)
+        clock.invalidate()
 
 
 def axe_violations(page) -> list[dict]:
@@ -120,8 +135,9 @@ def screenshot(page, name: str) -> None:
 
 
 @pytest.fixture
-def city(django_db_serialized_rollback, transactional_db):
+def city(transactional_db):
     """A small city: two halls with hours and windows, and one person per role."""
+    seed_working_day_calendar()
     import datetime as dt
 
     from tests.factories import (
