@@ -295,3 +295,34 @@ def test_another_applicant_cannot_see_my_case(world, submitted):
     # Staff use the workbench, not the portal's applicant pages.
     assert client_for(world.clerk).get(f"/me/cases/{pk}/").status_code == 404
     assert Client().get(f"/me/cases/{pk}/").status_code == 302  # to the login page
+
+
+def test_my_cases_are_paged_not_cut_off(client, db):
+    """An agent or a busy enterprise sees every application, a page at a time."""
+    from tests.catalog.factories import published_item
+    from tests.factories import applicant_account
+    from tongban.cases.models import Case
+    from tongban.catalog.models import ItemVersion
+    from tongban.portal.case_views import CASES_PER_PAGE
+
+    user, applicant = applicant_account(name="赵六")
+    item = published_item()
+    version = item.versions.get()
+    Case.objects.bulk_create(
+        Case(
+            item=item,
+            item_version=version,
+            applicant=applicant,
+            submitted_by=user,
+            channel="portal",
+            case_type=ItemVersion.CaseType.COMMITTED,
+            deciding_agency=item.agency,
+        )
+        for _ in range(CASES_PER_PAGE + 3)
+    )
+    client.force_login(user)
+    first = client.get("/me/cases/").content.decode()
+    second = client.get("/me/cases/", {"page": 2}).content.decode()
+    assert first.count('class="mono"') == CASES_PER_PAGE
+    assert second.count('class="mono"') == 3
+    assert "第 1 页" in first or "Page 1" in first

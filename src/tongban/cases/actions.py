@@ -11,7 +11,6 @@ import contextlib
 import contextvars
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +22,11 @@ from django.utils.translation import gettext as _
 
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import Guide, guide_for, version_parts
-from tongban.catalog.models import Delegation, Item, ItemVersion, Material
+from tongban.catalog.models import Item, ItemVersion, Material, ReviewStep
 from tongban.core import audit
 from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
-from tongban.org.models import Agency, Applicant, Region, ServicePoint, Window
+from tongban.org.models import Agency, Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 
 from . import deadlines, transitions
@@ -46,6 +45,8 @@ from .models import (
     SupplementRequest,
 )
 from .permissions import ensure_may
+from .queries import chiefs_of
+from .reach import check_reach, deciding_agency_for
 from .steps import StepSpec, decision_index, steps_for
 
 FORM_FIELDS = {
@@ -258,50 +259,6 @@ def _check_form(form_data: Any) -> dict[str, str]:
             )
         cleaned[key] = value.strip()
     return cleaned
-
-
-def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agency:
-    """The agency that decides: a county the item was handed down to, else the item's own."""
-    if region is not None:
-        ancestors = []
-        node = region
-        while node is not None:
-            ancestors.append(node.pk)
-            node = node.parent
-        delegation = (
-            Delegation.objects.filter(
-                item=item, region_id__in=ancestors, effective_from__lte=on, ended_on__isnull=True
-            )
-            .select_related("handling_agency")
-            .order_by("-region__level")
-            .first()
-        )
-        if delegation is not None:
-            return delegation.handling_agency
-    return item.agency
-
-
-def _county_of(region: Region) -> int:
-    node = region
-    while node is not None and node.level > Region.Level.COUNTY:
-        node = node.parent
-    return node.pk if node is not None else region.pk
-
-
-def check_reach(version: ItemVersion, agency: Agency, point: ServicePoint) -> None:
-    """市域通办 and its narrower cousins: where this item may be accepted."""
-    reach = version.reach
-    if reach == ItemVersion.Reach.CITY:
-        return
-    if reach == ItemVersion.Reach.COUNTY and _county_of(point.region) == _county_of(agency.region):
-        return
-    if reach == ItemVersion.Reach.SERVICE_POINT and point.region_id == agency.region_id:
-        return
-    raise ValidationError(
-        _("This item cannot be accepted at %(point)s: it is handled at %(where)s.")
-        % {"point": point.name, "where": ItemVersion.Reach(reach).label},
-        code="reach",
-    )
 
 
 def _check_window(window: Window | None, agency: Agency) -> None:
@@ -670,7 +627,6 @@ def supply(principal: Principal, case: Case, *, revision: int | None = None) -> 
             request.answered_at = now
             request.save(update_fields=["answered_at"])
         _close_pauses(case, CasePause.Kind.SUPPLEMENT, now)
-        case.pauses.all()  # the pause just closed counts in the recomputed clock
         _move(principal, case, "supply", now=now)
         _save(case, now)
     return case
@@ -699,12 +655,6 @@ def _start_clock(
     case.statutory_limit = 0 if case.is_instant else version.statutory_limit
     steps = steps_for(version, case.deciding_agency)
     _enter_step(case, steps, 0, now)
-
-
-@dataclass(frozen=True)
-class Acceptance:
-    service_point: ServicePoint | None = None
-    window: Window | None = None
 
 
 def accept(
@@ -745,7 +695,8 @@ def accept_tolerant(
         transitions.require(case.status, "accept_tolerant")
         if not deferred:
             raise ValidationError(_("List the materials that may follow."), code="empty")
-        missing = {m.pk for m in missing_materials(case)}
+        missing_now = missing_materials(case)
+        missing = {m.pk for m in missing_now}
         wrong = [
             m.name
             for m in deferred
@@ -757,7 +708,7 @@ def accept_tolerant(
                 % {"names": "；".join(wrong)},
                 code="not_deferrable",
             )
-        still = [m.name for m in missing_materials(case) if m.pk not in {d.pk for d in deferred}]
+        still = [m.name for m in missing_now if m.pk not in {d.pk for d in deferred}]
         if still:
             raise ValidationError(
                 _("Required materials are missing: %(names)s") % {"names": "；".join(still)},
@@ -821,15 +772,15 @@ def accept_on_commitment(
     with transaction.atomic():
         case = _lock(case, revision)
         transitions.require(case.status, "accept_on_commitment")
-        missing = {m.pk for m in missing_materials(case)}
+        missing_now = missing_materials(case)
         committed = {m.pk for m in materials}
-        still = [m.name for m in missing_materials(case) if m.pk not in committed]
+        still = [m.name for m in missing_now if m.pk not in committed]
         if still:
             raise ValidationError(
                 _("Required materials are missing: %(names)s") % {"names": "；".join(still)},
                 code="missing_material",
             )
-        if committed - missing - {m.pk for m in _guide_of(case).materials}:
+        if committed - {m.pk for m in _guide_of(case).materials}:
             raise ValidationError(_("Those materials are not in this case's guide."), code="form")
         if check_due <= timezone.localdate(now):
             raise ValidationError(_("The post-check must be due after today."), code="check_due")
@@ -919,8 +870,6 @@ def _propose(
 
 
 def _tell_chiefs(case: Case, request: RefusalRequest) -> None:
-    from .queries import chiefs_of
-
     for chief in chiefs_of(case.deciding_agency):
         notify(
             chief,
@@ -996,12 +945,14 @@ def _require_decision_step(case: Case) -> None:
     if case.step_index != decision_index(steps):
         raise transitions.IllegalTransition(
             _("The case is not at its decision step yet (now: %(step)s).")
-            % {
-                "step": case.get_step_kind_display()
-                if hasattr(case, "get_step_kind_display")
-                else case.step_kind
-            }
+            % {"step": _step_label(case)}
         )
+
+
+def _step_label(case: Case) -> str:
+    if case.step_kind in ReviewStep.Kind.values:
+        return str(ReviewStep.Kind(case.step_kind).label)
+    return str(Status(case.status).label)
 
 
 def complete_step(
@@ -1184,16 +1135,9 @@ def explain_delay(
         raise ValidationError(_("Give the reason for the delay."), code="reason")
     with transaction.atomic():
         case = _lock(case, revision)
-        if case.status not in {t.source for t in transitions.TRANSITIONS.values()} - {
-            Status.CLOSED
-        }:
+        if case.closed_at is not None or case.status == Status.DRAFT:
             raise transitions.IllegalTransition(_("This case is finished."))
-        ensure_may(
-            principal,
-            case,
-            transitions.TRANSITIONS.get((case.status, "complete_step"))
-            or transitions.TRANSITIONS[(Status.IN_REVIEW, "extend")],
-        )
+        ensure_may(principal, case, transitions.EXPLAIN_DELAY)
         case.overdue_reason = reason.strip()
         _record(principal, case, "explain_delay", source=case.status, note=reason.strip(), now=now)
         _save(case, now)
@@ -1283,7 +1227,10 @@ def after_closing(
 ) -> Case:
     """变更 / 撤销 / 注销 / 吊销 of an issued result, with the reason recorded."""
     if action not in {"amend", "revoke", "cancel_licence", "withdraw_licence"}:
-        raise transitions.IllegalTransition(action)
+        raise transitions.IllegalTransition(
+            _("“%(action)s” is not done to a closed case.")
+            % {"action": transitions.ACTION_LABELS.get(action, action)}
+        )
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")

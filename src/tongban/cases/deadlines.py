@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 
 from tongban.workdays.clock import (
+    Deadline,
     Pause,
     calendar_for,
     compute_deadline,
@@ -18,7 +19,7 @@ from tongban.workdays.clock import (
     warning_level,
 )
 
-from .models import Case, CasePause
+from .models import OPEN_STATUSES, Case, CasePause, Status
 
 ACCEPTANCE_DAYS = 5
 
@@ -96,8 +97,6 @@ def _current_due(case: Case) -> dt.datetime | None:
 
 def level(case: Case, now: dt.datetime) -> str:
     """green / yellow / red / overdue for the clock that matters now."""
-    from .models import OPEN_STATUSES, Status
-
     due = _current_due(case)
     if (
         due is None
@@ -110,8 +109,6 @@ def level(case: Case, now: dt.datetime) -> str:
         }
     ):
         return "green"
-    from tongban.workdays.clock import Deadline
-
     yellow, red = thresholds()
     deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
     return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)

@@ -248,7 +248,7 @@ class AppendOnly(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
+        if self.pk is not None:
             raise TypeError(f"{type(self).__name__} rows are append-only")
         super().save(*args, **kwargs)
 

@@ -9,13 +9,15 @@ staff     — a clerk as above, or anyone assigned to the deciding agency
 system    — the periodic tasks
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.org.models import StaffRole
 from tongban.org.policy import Principal
 
 from .models import Case
+from .reach import check_reach
 from .transitions import Transition
 
 
@@ -46,10 +48,6 @@ def is_clerk_for(principal: Principal, case: Case) -> bool:
 
 
 def _may_accept_somewhere(principal: Principal, case: Case, points: set[int]) -> bool:
-    from django.core.exceptions import ValidationError
-
-    from .actions import check_reach
-
     for assignment in principal.assignments:
         if assignment.service_point_id in points:
             try:
@@ -115,8 +113,6 @@ def can_view(principal: Principal, case: Case) -> bool:
         or is_clerk_for(principal, case)
     )
 
-
-from django.utils.translation import gettext_lazy  # noqa: E402
 
 WHO_LABELS = {
     "applicant": gettext_lazy("the applicant"),

@@ -8,8 +8,7 @@ next; other agencies review, decide, and hand the result back to the window.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
+from tongban.catalog.guide import derived_from_published
 from tongban.catalog.models import ItemVersion, ReviewStep
 from tongban.org.models import Agency
 
@@ -50,22 +49,15 @@ def steps_for(version: ItemVersion, deciding_agency: Agency) -> list[StepSpec]:
 
 
 def _own_steps(version: ItemVersion) -> list[StepSpec]:
-    """The version's own steps; cached once read when published (it never changes)."""
-    key = None
-    if version.status == ItemVersion.Status.PUBLISHED:
-        stamp = version.published_at.timestamp() if version.published_at else ""
-        key = f"version-steps:{version.pk}:{stamp}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    own = [
-        StepSpec(step.kind, step.role, step.share, step.name, step.agency_id)
-        for step in version.steps.all()
-        if step.kind != Kind.ACCEPTANCE
-    ]
-    if key is not None:
-        cache.set(key, own, 3600)
-    return own
+    return derived_from_published(
+        version,
+        "version-steps",
+        lambda: [
+            StepSpec(step.kind, step.role, step.share, step.name, step.agency_id)
+            for step in version.steps.all()
+            if step.kind != Kind.ACCEPTANCE
+        ],
+    )
 
 
 def decision_index(steps: list[StepSpec]) -> int:

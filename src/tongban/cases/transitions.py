@@ -75,6 +75,11 @@ _TABLE += [
     )
 ]
 
+# Not a move: recording why an open case is late, by whoever must act on it now.
+EXPLAIN_DELAY = Transition(
+    "*", "explain_delay", "*", ("handler", "chief", "clerk"), "超期说明, shown to the applicant"
+)
+
 TRANSITIONS: dict[tuple[str, str], Transition] = {(t.source, t.action): t for t in _TABLE}
 
 ACTION_LABELS = {

@@ -9,13 +9,16 @@ questions instead of guessing.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from .models import ItemVersion, Material, SituationOption, SituationQuestion
+
+T = TypeVar("T")
 
 
 def versions_in_force(today: dt.date) -> QuerySet[ItemVersion]:
@@ -58,26 +61,32 @@ def applies(required_options: Iterable[SituationOption], chosen: dict[int, int])
     return all(chosen.get(question) in options for question, options in needed.items())
 
 
-def version_parts(version: ItemVersion) -> tuple[list[SituationQuestion], list[Material]]:
-    """The questions (with answers) and materials (with their answers) of a version.
+def derived_from_published(version: ItemVersion, name: str, compute: Callable[[], T]) -> T:
+    """What ``compute`` derives from ``version``, cached once read if the version is
+    published (it never changes then; the key holds the publication time in case a test
+    database reuses the primary key). Drafts are always computed afresh."""
+    if version.status != ItemVersion.Status.PUBLISHED:
+        return compute()
+    stamp = version.published_at.timestamp() if version.published_at else ""
+    key = f"{name}:{version.pk}:{stamp}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = compute()
+        cache.set(key, cached, 3600)
+    return cached
 
-    A published version never changes, so they are cached once read (the cache is per
-    process by default): every case action and guide view needs them.
-    """
-    key = None
-    if version.status == ItemVersion.Status.PUBLISHED:
-        stamp = version.published_at.timestamp() if version.published_at else ""
-        key = f"version-parts:{version.pk}:{stamp}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    parts = (
-        list(version.questions.prefetch_related("options")),
-        list(version.materials.prefetch_related("applies_when")),
+
+def version_parts(version: ItemVersion) -> tuple[list[SituationQuestion], list[Material]]:
+    """The questions (with answers) and materials (with their answers) of a version: every
+    case action and guide view needs them."""
+    return derived_from_published(
+        version,
+        "version-parts",
+        lambda: (
+            list(version.questions.prefetch_related("options")),
+            list(version.materials.prefetch_related("applies_when")),
+        ),
     )
-    if key is not None:
-        cache.set(key, parts, 3600)
-    return parts
 
 
 def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool = True) -> Guide:

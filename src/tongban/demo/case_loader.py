@@ -19,6 +19,7 @@ from tongban.catalog.guide import guide_for
 from tongban.catalog.models import Item
 from tongban.org.models import Applicant, ServicePoint, User, Window
 from tongban.org.policy import principal_for_user
+from tongban.workdays.clock import calendar_for
 
 # A one-page PDF standing in for a scanned document.
 SCAN = (
@@ -86,8 +87,6 @@ def _scan(name: str) -> io.BytesIO:
 
 
 def _working_days_back(today: dt.date, n: int) -> dt.date:
-    from tongban.workdays.clock import calendar_for
-
     calendar = calendar_for()
     day = today
     while n > 0:
@@ -152,8 +151,6 @@ def _load_case(spec, item, applicant, users, hall, window, day, number) -> None:
 
 
 def _next_workday(moment: dt.datetime) -> dt.date:
-    from tongban.workdays.clock import calendar_for
-
     return calendar_for().add_working_days(timezone.localdate(moment), 1)
 
 

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,8 @@ from tongban.catalog.models import Item, ItemVersion, Material
 from tongban.core.models import Notification
 from tongban.org.models import Applicant
 from tongban.org.policy import Principal, principal_for_user
+
+CASES_PER_PAGE = 20
 
 FORM_LABELS = {
     "contact_name": gettext_lazy("Contact person"),
@@ -385,13 +388,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = (
         my_cases(principal)
         .select_related("item_version", "applicant")
-        .order_by("-created_at", "-pk")[:200]
+        .order_by("-created_at", "-pk")
     )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     unread = Notification.objects.filter(
         recipient=request.user, channel=Notification.Channel.INBOX, read_at__isnull=True
     ).order_by("-created_at", "-pk")[:20]
-    rows = [{"case": case, "clock": clock_of(case)} for case in cases]
-    return render(request, "portal/cases/list.html", {"rows": rows, "unread": unread})
+    rows = [{"case": case, "clock": clock_of(case)} for case in page]
+    return render(request, "portal/cases/list.html", {"rows": rows, "page": page, "unread": unread})
 
 
 @login_required

@@ -7,7 +7,6 @@ cancelled item is gone from the list and its guide answers 404.
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -18,7 +17,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tongban.catalog.guide import Guide, IncompleteAnswers, guide_for, versions_in_force
+from tongban.catalog.guide import (
+    Guide,
+    IncompleteAnswers,
+    derived_from_published,
+    guide_for,
+    versions_in_force,
+)
 from tongban.catalog.models import Item, ItemVersion, Material, SituationOption, SituationQuestion
 from tongban.org.models import Agency
 
@@ -96,22 +101,13 @@ def _live_item(impl_code: str) -> tuple[Item, ItemVersion]:
 
 
 def _load_guide_parts(version: ItemVersion) -> None:
-    """What the questionnaire and header need, in a fixed number of queries.
+    """What the questionnaire and header need: three queries, once per published version."""
 
-    A published version never changes, so its questionnaire and supervising agencies are
-    cached once read (like the material table's fragment): three queries and their ORM
-    work saved on every guide view.
-    """
-    published = version.status == ItemVersion.Status.PUBLISHED
-    key = f"guide-parts:{version.pk}:{version.published_at and version.published_at.timestamp()}"
-    if published:
-        cached = cache.get(key)
-        if cached is not None:
-            version._prefetched_objects_cache = cached
-            return
-    _prefetch_guide_parts(version)
-    if published:
-        cache.set(key, version._prefetched_objects_cache, 3600)
+    def prefetched() -> dict:
+        _prefetch_guide_parts(version)
+        return version._prefetched_objects_cache
+
+    version._prefetched_objects_cache = derived_from_published(version, "guide-parts", prefetched)
 
 
 def _prefetch_guide_parts(version: ItemVersion) -> None:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tongban.cases import actions, deadlines, documents, permissions, queries, transitions
+from tongban.cases import actions, deadlines, documents, permissions, queries, reach, transitions
 from tongban.cases.models import (
     OPEN_STATUSES,
     Case,
@@ -306,11 +306,11 @@ def _chosen_item(value: str, desk: Desk | None) -> dict | None:
         return None
     today = timezone.localdate()
     region = desk.point.region if desk else None
-    agency = actions.deciding_agency_for(item, region, today)
+    agency = reach.deciding_agency_for(item, region, today)
     problem = ""
     if desk is not None:
         try:
-            actions.check_reach(version, agency, desk.point)
+            reach.check_reach(version, agency, desk.point)
         except ValidationError as error:
             problem = " ".join(error.messages)
     return {"item": item, "version": version, "agency": agency, "problem": problem}

@@ -1,0 +1,57 @@
+"""Where an item may be accepted and who decides it (市域通办, 事项下放).
+
+Used by the actions and by the permission checks (a clerk may take an online case if the
+item may be accepted at one of the clerk's service points).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from tongban.catalog.models import Delegation, Item, ItemVersion
+from tongban.org.models import Agency, Region, ServicePoint
+
+
+def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agency:
+    """The agency that decides: a county the item was handed down to, else the item's own."""
+    if region is not None:
+        ancestors = []
+        node = region
+        while node is not None:
+            ancestors.append(node.pk)
+            node = node.parent
+        delegation = (
+            Delegation.objects.filter(
+                item=item, region_id__in=ancestors, effective_from__lte=on, ended_on__isnull=True
+            )
+            .select_related("handling_agency")
+            .order_by("-region__level")
+            .first()
+        )
+        if delegation is not None:
+            return delegation.handling_agency
+    return item.agency
+
+
+def _county_of(region: Region) -> int:
+    node = region
+    while node is not None and node.level > Region.Level.COUNTY:
+        node = node.parent
+    return node.pk if node is not None else region.pk
+
+
+def check_reach(version: ItemVersion, agency: Agency, point: ServicePoint) -> None:
+    """市域通办 and its narrower cousins: where this item may be accepted."""
+    reach = version.reach
+    if reach == ItemVersion.Reach.CITY:
+        return
+    if reach == ItemVersion.Reach.COUNTY and _county_of(point.region) == _county_of(agency.region):
+        return
+    if reach == ItemVersion.Reach.SERVICE_POINT and point.region_id == agency.region_id:
+        return
+    raise ValidationError(
+        _("This item cannot be accepted at %(point)s: it is handled at %(where)s.")
+        % {"point": point.name, "where": ItemVersion.Reach(reach).label},
+        code="reach",
+    )
