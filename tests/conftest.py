@@ -7,8 +7,11 @@ import pytest
 def _fresh_working_day_calendar():
     """Calendars are cached per process; a test must not see one built by an earlier test
     (whose rows were rolled back or flushed)."""
+    from tongban.catalog.guide import forget_published
     from tongban.workdays import clock
 
     clock.invalidate()
+    forget_published()
     yield
     clock.invalidate()
+    forget_published()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import Guide, guide_for, version_parts
 from tongban.catalog.models import Item, ItemVersion, Material, ReviewStep
-from tongban.core import audit
+from tongban.core import audit, sql
 from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
 from tongban.org.models import Agency, Applicant, ServicePoint, Window
@@ -88,12 +88,22 @@ def as_of(moment: dt.datetime) -> Iterator[None]:
         _as_of.reset(token)
 
 
+# Every action starts here: compiled once per process (see ``core.sql``). The applicant
+# and deciding agency come with the row; the item version (wide, and immutable once
+# published) is read by its own prepared query.
+_LOCKED = sql.Prepared(
+    lambda pk: Case.objects.select_for_update(of=("self",))
+    .select_related("deciding_agency", "service_point", "applicant__account")
+    .filter(pk=pk)
+)
+_VERSION = sql.Prepared(lambda pk: ItemVersion.objects.filter(pk=pk))
+
+
 def _lock(case: Case, revision: int | None) -> Case:
-    locked = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("item_version", "deciding_agency", "service_point", "applicant__account")
-        .get(pk=case.pk)
-    )
+    locked = _LOCKED.first(case.pk)
+    if locked is None:
+        raise Case.DoesNotExist(f"case {case.pk} does not exist")
+    locked.item_version = _VERSION.first(locked.item_version_id)
     if revision is not None and revision != locked.revision:
         last = locked.events.order_by("-at", "-pk").first()
         raise StaleCase(
@@ -132,7 +142,7 @@ def _record(
     now: dt.datetime,
     tell_applicant: bool = True,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         at=now,
         action=action,
@@ -144,6 +154,7 @@ def _record(
         data=data or {},
         public=public,
     )
+    sql.insert(event)
     # Appended last, just before commit (``_flush_audit``): the audit chain's head row is
     # locked from the append to the commit, so the shorter that span the more actions/s.
     pending = case.__dict__.setdefault("_pending_audit", [])
@@ -199,7 +210,7 @@ def _save(case: Case, now: dt.datetime) -> None:
         case.save()
     else:  # write only what the action changed
         changed = [name for name, value in _columns(case).items() if loaded[name] != value]
-        case.save(update_fields=changed)
+        sql.update(case, changed)
         case._loaded = _columns(case)
     _flush_audit(case)
 
@@ -287,10 +298,13 @@ def _next_code(case: Case, now: dt.datetime) -> str:
     return f"{prefix}{day:%Y%m%d}{counter.last:04d}"
 
 
+_RECEIVED = sql.Prepared(
+    lambda pk: CaseMaterial.objects.filter(case_id=pk, superseded=False, material__isnull=False)
+)
+
+
 def received_materials(case: Case) -> dict[int, CaseMaterial]:
-    return {
-        m.material_id: m for m in case.materials.filter(superseded=False, material__isnull=False)
-    }
+    return {m.material_id: m for m in _RECEIVED.rows(case.pk)}
 
 
 def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Material]:

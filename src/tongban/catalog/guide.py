@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from .models import ItemVersion, Material, SituationOption, SituationQuestion
@@ -61,19 +60,33 @@ def applies(required_options: Iterable[SituationOption], chosen: dict[int, int])
     return all(chosen.get(question) in options for question, options in needed.items())
 
 
+# What published versions derive to, per process. A plain dict, not Django's cache: the
+# local-memory cache pickles on every read, and every case action reads these. Nothing
+# here goes stale (a published version never changes); the size bound only keeps memory
+# flat when a long-running process sees many versions.
+_published: dict[str, object] = {}
+PUBLISHED_ENTRIES = 5000
+
+
 def derived_from_published(version: ItemVersion, name: str, compute: Callable[[], T]) -> T:
-    """What ``compute`` derives from ``version``, cached once read if the version is
+    """What ``compute`` derives from ``version``, kept once read if the version is
     published (it never changes then; the key holds the publication time in case a test
     database reuses the primary key). Drafts are always computed afresh."""
     if version.status != ItemVersion.Status.PUBLISHED:
         return compute()
     stamp = version.published_at.timestamp() if version.published_at else ""
     key = f"{name}:{version.pk}:{stamp}"
-    cached = cache.get(key)
-    if cached is None:
-        cached = compute()
-        cache.set(key, cached, 3600)
-    return cached
+    found = _published.get(key)
+    if found is None:
+        if len(_published) >= PUBLISHED_ENTRIES:
+            _published.clear()
+        found = _published[key] = compute()
+    return found  # type: ignore[return-value]
+
+
+def forget_published() -> None:
+    """Drop everything kept (tests, whose databases reuse keys and frozen times)."""
+    _published.clear()
 
 
 def version_parts(version: ItemVersion) -> tuple[list[SituationQuestion], list[Material]]:

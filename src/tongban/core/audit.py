@@ -15,10 +15,14 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import sql
 from .context import Actor, current_actor, current_request_id
 from .models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
+
+# The head row is read (and locked) by every change in the system: compiled once.
+_HEAD = sql.Prepared(lambda pk: AuditHead.objects.select_for_update().filter(pk=pk))
 
 
 def _mac(message: str) -> str:
@@ -77,7 +81,7 @@ def record(
         object_label = object_label or str(obj)[:255]
     # No savepoint: inside the caller's transaction a failure aborts the whole action anyway.
     with transaction.atomic(savepoint=False):
-        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        head = _HEAD.first(1)
         if head is None:
             head = AuditHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS_HASH)
         entry = AuditEntry(
@@ -95,11 +99,11 @@ def record(
             previous_hash=head.last_hash,
         )
         entry.entry_hash = entry_digest(entry)
-        entry.save()
+        sql.insert(entry)
         head.last_sequence = entry.sequence
         head.last_hash = entry.entry_hash
         head.head_mac = head_digest(entry.sequence, entry.entry_hash)
-        head.save(update_fields=["last_sequence", "last_hash", "head_mac"])
+        sql.update(head, ["last_sequence", "last_hash", "head_mac"])
     return entry
 
 

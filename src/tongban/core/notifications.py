@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, sql
 from .adapters import get_adapter
 from .adapters.messaging import OutgoingMessage
 from .models import Notification
@@ -28,7 +28,7 @@ def notify(
     with transaction.atomic(savepoint=False):
         for channel in channels:
             inbox = channel == Channel.INBOX
-            notification = Notification.objects.create(
+            notification = Notification(
                 recipient=recipient,
                 channel=channel,
                 subject=subject[:200],
@@ -37,6 +37,7 @@ def notify(
                 status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
                 sent_at=timezone.now() if inbox else None,
             )
+            sql.insert(notification)
             if not inbox:
                 deliver_notification.enqueue(notification.pk)
             created.append(notification)

@@ -181,7 +181,7 @@ STORAGES = {
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "tongban.core.task_backend.DatabaseBackend",
         "QUEUES": ["default", "notifications"],
     }
 }

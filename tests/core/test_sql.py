@@ -1,0 +1,113 @@
+"""Hot-path SQL (``core.sql``): the same rows as the ORM, compiled once, seen by query
+logging, and prepared on the server on PostgreSQL."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.factories import AgencyFactory, UserFactory, staff
+from tongban.core import sql
+from tongban.core.models import Notification
+from tongban.org.models import StaffAssignment, StaffRole, User
+
+pytestmark = pytest.mark.django_db
+
+BY_PK = sql.Prepared(lambda pk: User.objects.filter(pk=pk))
+ASSIGNMENTS = sql.Prepared(
+    lambda pk: StaffAssignment.objects.filter(user_id=pk).select_related("agency").order_by("pk")
+)
+VALUES = sql.Prepared(lambda pk: User.objects.filter(pk=pk).values("username", "date_joined"))
+TWO = sql.Prepared(lambda low, high: User.objects.filter(pk__gte=low, pk__lte=high), arity=2)
+
+
+def test_a_prepared_query_returns_what_the_orm_returns():
+    user = UserFactory(full_name="王五", phone="13800000000")
+    found = BY_PK.first(user.pk)
+    assert isinstance(found, User)
+    orm = User.objects.get(pk=user.pk)
+    for field in User._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(orm, field.attname), field.name
+    assert found._state.adding is False
+    assert BY_PK.first(user.pk + 1000) is None
+
+
+def test_select_related_is_populated_without_another_query():
+    reviewer = staff(StaffRole.BACKOFFICE_REVIEWER, agency=AgencyFactory())
+    [assignment] = ASSIGNMENTS.rows(reviewer.pk)
+    with CaptureQueriesContext(connection) as queries:
+        name = assignment.agency.name
+    assert name == StaffAssignment.objects.get(pk=assignment.pk).agency.name
+    assert len(queries) == 0
+
+
+def test_values_come_back_as_dicts_with_database_converters_applied():
+    user = UserFactory(username="converter")
+    [row] = VALUES.rows(user.pk)
+    assert row["username"] == "converter"
+    assert isinstance(row["date_joined"], dt.datetime)
+    assert timezone.is_aware(row["date_joined"])
+
+
+def test_parameters_go_where_their_markers_were():
+    users = [UserFactory() for _ in range(3)]
+    found = TWO.rows(users[0].pk, users[1].pk)
+    assert sorted(u.pk for u in found) == [users[0].pk, users[1].pk]
+
+
+def test_a_builder_that_drops_a_marker_is_refused():
+    broken = sql.Prepared(lambda pk: User.objects.all())
+    with pytest.raises(ValueError, match="marker"):
+        broken.rows(1)
+
+
+def test_query_logging_sees_prepared_statements():
+    user = UserFactory()
+    with CaptureQueriesContext(connection) as queries:
+        BY_PK.first(user.pk)
+    assert len(queries) == 1
+
+
+def test_insert_sets_the_generated_key_and_fills_auto_fields():
+    user = UserFactory()
+    note = Notification(recipient=user, channel=Notification.Channel.INBOX, subject="s", body="b")
+    sql.insert(note)
+    assert note.pk is not None
+    stored = Notification.objects.get(pk=note.pk)
+    assert stored.subject == "s"
+    assert stored.created_at is not None  # auto_now_add, as save() would set it
+
+
+def test_update_writes_only_the_named_columns():
+    user = UserFactory(full_name="旧名", phone="13800000001")
+    user.full_name = "新名"
+    user.phone = "13900000000"  # changed in memory, not named: stays as stored
+    sql.update(user, ["full_name"])
+    stored = User.objects.get(pk=user.pk)
+    assert stored.full_name == "新名"
+    assert stored.phone == "13800000001"
+
+
+def test_an_integrity_error_is_djangos_and_leaves_nothing():
+    from django.db import IntegrityError
+
+    user = UserFactory()
+    note = Notification(recipient_id=user.pk + 10_000, channel="inbox", subject="s", body="b")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert(note)
+        User.objects.get(pk=user.pk)  # foreign keys are checked at commit on PostgreSQL
+        connection.check_constraints()
+    assert not Notification.objects.filter(subject="s").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side prepare is PostgreSQL's")
+def test_on_postgresql_a_repeated_statement_is_prepared_on_the_server():
+    user = UserFactory()
+    for _ in range(sql.PREPARE_AFTER + 1):
+        BY_PK.first(user.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "org_user"' in s and "$1" in s for s in statements)
