@@ -42,3 +42,39 @@ def test_a_draft_is_always_read_fresh(db, locmem):
     with CaptureQueriesContext(connection) as queries:
         guide_for(version, answers)
     assert len(queries) > 0
+
+
+def test_a_published_version_is_read_once_and_each_caller_gets_its_own_copy(db):
+    from tongban.catalog.guide import published_version
+
+    item = published_item()
+    version = item.versions.get()
+    reads = []
+
+    def load(pk):
+        reads.append(pk)
+        return ItemVersion.objects.filter(pk=pk).first()
+
+    first = published_version(version.pk, load)
+    first.name = "改过的名称"  # a caller's change stays its own
+    second = published_version(version.pk, load)
+    assert reads == [version.pk]
+    assert second.name == version.name
+    assert published_version(version.pk + 999, load) is None
+
+
+def test_a_draft_version_is_never_kept(db):
+    from tongban.catalog.guide import published_version
+
+    item = published_item()
+    ItemVersion.objects.filter(item=item).update(status=ItemVersion.Status.DRAFT)
+    version = item.versions.get()
+    reads = []
+
+    def load(pk):
+        reads.append(pk)
+        return ItemVersion.objects.get(pk=pk)
+
+    published_version(version.pk, load)
+    published_version(version.pk, load)
+    assert reads == [version.pk, version.pk]

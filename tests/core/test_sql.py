@@ -111,3 +111,23 @@ def test_on_postgresql_a_repeated_statement_is_prepared_on_the_server():
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [row[0] for row in cursor.fetchall()]
     assert any('FROM "org_user"' in s and "$1" in s for s in statements)
+
+
+def test_insert_many_writes_one_statement_and_keys_every_row_in_order():
+    user = UserFactory()
+    notes = [
+        Notification(recipient=user, channel="inbox", subject=f"第{n}条", body="b")
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        sql.insert_many(notes)
+    assert len(queries) == (1 if connection.features.can_return_rows_from_bulk_insert else 3)
+    for note in notes:
+        assert Notification.objects.get(pk=note.pk).subject == note.subject
+
+
+def test_insert_many_refuses_rows_of_two_models():
+    user = UserFactory()
+    note = Notification(recipient=user, channel="inbox", subject="s", body="b")
+    with pytest.raises(TypeError):
+        sql.insert_many([note, User(username="other")])

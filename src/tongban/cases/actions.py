@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.catalog.actions import current_version
-from tongban.catalog.guide import Guide, guide_for, version_parts
+from tongban.catalog.guide import Guide, guide_for, published_version, version_parts
 from tongban.catalog.models import Item, ItemVersion, Material, ReviewStep
 from tongban.core import audit, sql
 from tongban.core.notifications import Channel as NotificationChannel
@@ -88,13 +88,15 @@ def as_of(moment: dt.datetime) -> Iterator[None]:
         _as_of.reset(token)
 
 
-# Every action starts here: compiled once per process (see ``core.sql``). The applicant
-# and deciding agency come with the row; the item version (wide, and immutable once
-# published) is read by its own prepared query.
+# Every action starts here: compiled once per process (see ``core.sql``). The applicant,
+# deciding agency and service point come with the row; the item version (wide, and
+# immutable once published) is kept per process once read.
 _LOCKED = sql.Prepared(
-    lambda pk: Case.objects.select_for_update(of=("self",))
-    .select_related("deciding_agency", "service_point", "applicant__account")
-    .filter(pk=pk)
+    lambda pk: (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("deciding_agency", "service_point", "applicant__account")
+        .filter(pk=pk)
+    )
 )
 _VERSION = sql.Prepared(lambda pk: ItemVersion.objects.filter(pk=pk))
 
@@ -103,7 +105,7 @@ def _lock(case: Case, revision: int | None) -> Case:
     locked = _LOCKED.first(case.pk)
     if locked is None:
         raise Case.DoesNotExist(f"case {case.pk} does not exist")
-    locked.item_version = _VERSION.first(locked.item_version_id)
+    locked.item_version = published_version(locked.item_version_id, _VERSION.first)
     if revision is not None and revision != locked.revision:
         last = locked.events.order_by("-at", "-pk").first()
         raise StaleCase(

@@ -7,6 +7,7 @@ applicant chose one of them, so an unanswered question leaves such a material ou
 questions instead of guessing.
 """
 
+import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -82,6 +83,20 @@ def derived_from_published(version: ItemVersion, name: str, compute: Callable[[]
             _published.clear()
         found = _published[key] = compute()
     return found  # type: ignore[return-value]
+
+
+def published_version(pk: int, load: Callable[[int], ItemVersion | None]) -> ItemVersion | None:
+    """The version ``pk`` as ``load`` reads it, kept once read if published. Every case
+    action needs its case's version; a published one never changes. Each caller gets its
+    own copy, so nothing set on it leaks into another request."""
+    key = f"version:{pk}"
+    found = _published.get(key)
+    if found is None:
+        found = load(pk)
+        if found is None or found.status != ItemVersion.Status.PUBLISHED:
+            return found
+        _published[key] = found
+    return copy.copy(found)
 
 
 def forget_published() -> None:

@@ -23,24 +23,27 @@ def notify(
     """
     from .tasks import deliver_notification
 
-    created = []
+    now = timezone.now()
+    created = [
+        Notification(
+            recipient=recipient,
+            channel=channel,
+            subject=subject[:200],
+            body=body,
+            # The in-app message is delivered by being written.
+            status=Notification.Status.SENT
+            if channel == Channel.INBOX
+            else Notification.Status.PENDING,
+            sent_at=now if channel == Channel.INBOX else None,
+        )
+        for channel in channels
+    ]
     # No savepoint: this runs inside the caller's transaction, and a failure aborts it all.
     with transaction.atomic(savepoint=False):
-        for channel in channels:
-            inbox = channel == Channel.INBOX
-            notification = Notification(
-                recipient=recipient,
-                channel=channel,
-                subject=subject[:200],
-                body=body,
-                # The in-app message is delivered by being written.
-                status=Notification.Status.SENT if inbox else Notification.Status.PENDING,
-                sent_at=timezone.now() if inbox else None,
-            )
-            sql.insert(notification)
-            if not inbox:
+        sql.insert_many(created)
+        for notification in created:
+            if notification.channel != Channel.INBOX:
                 deliver_notification.enqueue(notification.pk)
-            created.append(notification)
     return created
 
 
