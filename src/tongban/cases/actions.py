@@ -341,6 +341,7 @@ def _enter_step(case: Case, steps: list[StepSpec], index: int, now: dt.datetime)
     case.step_role = step.role
     case.step_agency_id = step.agency_id or case.deciding_agency_id
     case.step_started_at = now
+    case.step_warned_level = ""  # a new step: its own warnings, when its time runs short
     case.assignee = None
 
 

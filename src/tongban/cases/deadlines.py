@@ -4,9 +4,14 @@
   request pauses it.
 - promised and statutory: from acceptance; special procedures pause them (Art. 45); an
   extension adds working days (Art. 42).
+- the current review step's: each step of the version has a share of the promised limit;
+  a step is due when the shares of the steps up to it are used up, counted from
+  acceptance (a late step does not push the ones after it). The last step is due with the
+  promise itself. This clock is internal: it warns the staff, the applicant never sees it.
 """
 
 import datetime as dt
+import math
 
 from django.conf import settings
 
@@ -20,6 +25,9 @@ from tongban.workdays.clock import (
 )
 
 from .models import OPEN_STATUSES, Case, CasePause, Status
+from .steps import steps_for
+
+STEP_STATUSES = {Status.IN_REVIEW, Status.ACCEPTED_TOLERANT}
 
 ACCEPTANCE_DAYS = 5
 
@@ -85,8 +93,40 @@ def recompute(case: Case, now: dt.datetime) -> None:
         case.promised_due = promised.due
         case.statutory_due = statutory.due
         estimated = promised.estimated or statutory.estimated
+        case.step_due = _step_due(case, calendar, special, hours, now)
     case.due_estimated = estimated
     case.warning_level = level(case, now)
+
+
+def _step_due(case: Case, calendar, pauses, hours, now: dt.datetime) -> dt.datetime | None:
+    if not case.step_kind or case.status not in STEP_STATUSES:
+        return None
+    steps = steps_for(case.item_version, case.deciding_agency)
+    if case.step_index >= len(steps) - 1:
+        return case.promised_due
+    share = sum(step.share for step in steps[: case.step_index + 1])
+    if share >= 100 or case.promised_limit == 0:
+        return case.promised_due
+    return compute_deadline(
+        start=case.accepted_at,
+        limit=max(1, math.ceil(case.promised_limit * share / 100)),
+        unit=case.limit_unit,
+        calendar=calendar,
+        pauses=pauses,
+        extension=case.extension_days,
+        office_hours=hours,
+        now=now,
+    ).due
+
+
+def step_level(case: Case, now: dt.datetime) -> str:
+    """green / yellow / red / overdue for the current step's share of the time."""
+    if case.step_due is None or case.status not in STEP_STATUSES:
+        return "green"
+    yellow, red = thresholds()
+    due = case.step_due
+    deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
+    return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)
 
 
 def _current_due(case: Case) -> dt.datetime | None:

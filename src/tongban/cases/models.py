@@ -151,6 +151,13 @@ class Case(models.Model):
         verbose_name=_("agency of the current step"),
     )
     step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due = models.DateTimeField(
+        _("current step due"),
+        null=True,
+        blank=True,
+        help_text=_("The step's share of the promised limit, counted from acceptance."),
+    )
+    step_warned_level = models.CharField(max_length=8, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

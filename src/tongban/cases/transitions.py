@@ -114,6 +114,7 @@ ACTION_LABELS = {
     "upload": _("Material received"),
     "explain_delay": _("Reason for the delay recorded"),
     "warn": _("Deadline warning"),
+    "warn_step": _("Step time warning"),
     "post_check": _("Commitment checked"),
 }
 

@@ -2,7 +2,8 @@
 
 A case never passes a deadline silently: when its level changes to yellow, red or overdue
 the people who must act (the current step's holders, the clerks for cases awaiting
-acceptance) are told, and from red on their section chiefs too.
+acceptance) are told, and from red on their section chiefs too. A review step that uses
+up its share of the time is told the same way, before the case's own deadline is near.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongban.catalog.models import ReviewStep
 from tongban.core.notifications import notify
 from tongban.org.models import StaffRole
 from tongban.org.policy import SYSTEM
@@ -57,17 +59,19 @@ def raise_warnings(now: dt.datetime | None = None) -> dict[str, int]:
     candidates = Case.objects.filter(status__in=WATCHED).filter(
         Q(accepted_at__isnull=True, acceptance_due__lte=soon)
         | Q(accepted_at__isnull=False, promised_due__lte=soon)
+        | Q(step_due__lte=soon)
     )
     for pk in candidates.values_list("pk", flat=True).iterator():
         counts["checked"] += 1
         with transaction.atomic():
             case = (
                 Case.objects.select_for_update(of=("self",))
-                .select_related("item_version", "deciding_agency", "service_point")
+                .select_related("item_version", "deciding_agency", "service_point", "step_agency")
                 .get(pk=pk)
             )
             level = deadlines.level(case, now)
-            if level == case.warning_level and level == case.warned_level:
+            step = _step_level(case, now)
+            if level == case.warning_level and level == case.warned_level and step is None:
                 continue
             case.warning_level = level
             worse = level != WarningLevel.GREEN and level != case.warned_level
@@ -75,8 +79,67 @@ def raise_warnings(now: dt.datetime | None = None) -> dict[str, int]:
                 _warn(case, level, now)
                 case.warned_level = level
                 counts["warned"] += 1
-            case.save(update_fields=["warning_level", "warned_level"])
+            if step is not None:
+                # One warning per case per run: the case's own deadline comes first, and
+                # its holders are the step's; the step's level counts as told with it.
+                if not worse:
+                    _warn_step(case, step, now)
+                    counts["warned"] += 1
+                case.step_warned_level = step
+            case.save(update_fields=["warning_level", "warned_level", "step_warned_level"])
     return counts
+
+
+SEVERITY = [WarningLevel.GREEN, WarningLevel.YELLOW, WarningLevel.RED, WarningLevel.OVERDUE]
+
+
+def _step_level(case: Case, now: dt.datetime) -> str | None:
+    """The step's level when it is worse than what its holders were last told, and the
+    step ends before the promise (otherwise the case's own warning says it all)."""
+    if case.step_due is None or case.promised_due is None or case.step_due >= case.promised_due:
+        return None
+    level = deadlines.step_level(case, now)
+    told = case.step_warned_level or WarningLevel.GREEN
+    if SEVERITY.index(level) <= SEVERITY.index(told):
+        return None
+    return level
+
+
+def _warn_step(case: Case, level: str, now: dt.datetime) -> None:
+    subject = _("Case %(code)s, step %(step)s: %(level)s") % {
+        "code": case.code,
+        "step": ReviewStep.Kind(case.step_kind).label
+        if case.step_kind in ReviewStep.Kind.values
+        else case.step_kind,
+        "level": WarningLevel(level).label,
+    }
+    body = _(
+        "%(item)s — this step's share of the time ends %(due)s; the case is due %(promised)s."
+    ) % {
+        "item": case.item_version.name,
+        "due": timezone.localtime(case.step_due).strftime("%Y-%m-%d %H:%M"),
+        "promised": timezone.localtime(case.promised_due).strftime("%Y-%m-%d %H:%M"),
+    }
+    people = set(responsible(case))
+    if level in {WarningLevel.RED, WarningLevel.OVERDUE}:
+        people |= set(chiefs_of(case.step_agency or case.deciding_agency))
+    for person in people:
+        notify(person, subject, body)
+    CaseEvent.objects.create(
+        case=case,
+        at=now,
+        action="warn_step",
+        from_status=case.status,
+        to_status=case.status,
+        actor_label="system",
+        note=subject,
+        data={
+            "level": level,
+            "step": case.step_kind,
+            "told": sorted(p.get_username() for p in people),
+        },
+        public=False,
+    )
 
 
 def _warn(case: Case, level: str, now: dt.datetime) -> None:

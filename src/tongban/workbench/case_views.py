@@ -194,6 +194,26 @@ def clock_of(case: Case, now: dt.datetime) -> Clock | None:
     )
 
 
+def step_clock_of(case: Case, now: dt.datetime) -> Clock | None:
+    """The current review step's share of the time, when it ends before the promise."""
+    due = case.step_due
+    if due is None or case.promised_due is None or due >= case.promised_due:
+        return None
+    if case.status not in deadlines.STEP_STATUSES:
+        return None
+    deadline = Deadline(
+        due=due, due_date=timezone.localdate(due), estimated=case.due_estimated, paused=False
+    )
+    return Clock(
+        label=_("Current step due"),
+        due=due,
+        left=remaining_working_days(deadline, now, calendar_for(_region(case))),
+        level=deadlines.step_level(case, now),
+        estimated=case.due_estimated,
+        paused=False,
+    )
+
+
 def _label(choices, value: str) -> str:
     try:
         return str(choices(value).label)
@@ -943,6 +963,7 @@ def _detail_context(
         "case": case,
         "desk": desk,
         "clock": clock_of(case, now),
+        "step_clock": step_clock_of(case, now),
         "steps": [
             {
                 "label": step.name or _label(ReviewStep.Kind, step.kind),
