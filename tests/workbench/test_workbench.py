@@ -394,5 +394,5 @@ def test_agent_page_shows_service_point_and_points_to_the_counter(client, hall):
     client.force_login(staff(StaffRole.HELPER_AGENT, service_point=hall))
     html = client.get(url("agent")).content.decode()
     assert "市政务服务中心" in html
-    assert "暂无帮办代办事项" in html
+    assert "您还没有代人提交过申请" in html
     assert f'href="{url("counter")}"' in html

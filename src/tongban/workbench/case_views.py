@@ -382,13 +382,29 @@ def counter(request: HttpRequest, principal: Principal) -> HttpResponse:
         "window_queue": _queue_page(request, queries.window_queue(principal), "window_page"),
         "online_queue": online,
         "online_cases": online_cases,
+        "files_as_agent": desk is None and agent_channel(principal) is not None,
         "drafts": Case.objects.filter(
-            status=Status.DRAFT, channel=Channel.WINDOW, submitted_by=principal.user
+            status=Status.DRAFT, channel__in=COUNTER_CHANNELS, submitted_by=principal.user
         )
         .select_related("item_version", "applicant")
         .order_by("-created_at")[:PER_PAGE],
     }
     return _render(request, principal, "counter", "workbench/counter.html", context)
+
+
+COUNTER_CHANNELS = (Channel.WINDOW, Channel.HELPER_AGENT, Channel.VILLAGE_STATION)
+
+
+def agent_channel(principal: Principal) -> str | None:
+    """How a helper agent files for an applicant (帮办代办): from a village service station
+    when one of their places is one, otherwise as a helper agent; None for anyone else."""
+    if not principal.has_role(StaffRole.HELPER_AGENT):
+        return None
+    points = principal.service_point_ids(StaffRole.HELPER_AGENT)
+    village = ServicePoint.objects.filter(
+        pk__in=points, kind=ServicePoint.Kind.VILLAGE_STATION
+    ).exists()
+    return Channel.VILLAGE_STATION if village else Channel.HELPER_AGENT
 
 
 @require_POST
@@ -403,18 +419,24 @@ def start_case(request: HttpRequest, principal: Principal) -> HttpResponse:
         messages.error(request, _("Choose the applicant first."))
         return redirect(back)
     back += f"&applicant={applicant.pk}"
+    channel = Channel.WINDOW
     if desk is None:
-        messages.error(request, _("Only a window clerk at a service point accepts applications."))
-        return redirect(back)
+        channel = agent_channel(principal)
+        if channel is None:
+            messages.error(
+                request, _("Only a window clerk at a service point accepts applications.")
+            )
+            return redirect(back)
     try:
         case = _run(
             lambda: actions.start_application(
                 principal,
                 item,
                 applicant=applicant,
-                channel=Channel.WINDOW,
-                service_point=desk.point,
-                window=desk.window,
+                channel=channel,
+                # An agent's application is accepted at a hall, like an online one.
+                service_point=desk.point if desk else None,
+                window=desk.window if desk else None,
             )
         )
     except FormError as error:
@@ -478,6 +500,9 @@ def _intake_context(
         "askable": [m for m in guide.materials if not m.verifiable],
         "conditions": actions.allowed_condition_texts(guide) if not unanswered else [],
         "may_act": permissions.is_clerk_for(principal, case),
+        # A helper agent filing for the applicant: hands in, answers supplements.
+        "files_for_applicant": permissions.is_applicant_side(principal, case)
+        and not permissions.is_clerk_for(principal, case),
         "editable_answers": case.status == Status.DRAFT,
         "uploads_open": saved_complete and case.status in INTAKE_STATUSES,
         "pending": list(pending),
@@ -597,6 +622,14 @@ def _intake_op(
             raise FormError(_("The form data is not valid."), 400) from None
         _run(lambda: actions.attach_material(principal, case, material, upload))
         return _("Received: %(name)s.") % {"name": material.name}, None, None
+    if op == "submit":  # a helper agent hands the application in for acceptance
+        revision = _revision(post)
+        case = _run(lambda: actions.submit(principal, case, revision=revision))
+        done = _(
+            "Case %(code)s is submitted; a service hall accepts it, and the applicant is "
+            "told at each step."
+        ) % {"code": case.code}
+        return done, None, reverse("workbench:agent")
     if op in {"supply", "supply_deferred"}:
         revision = _revision(post)
         action = actions.supply if op == "supply" else actions.supply_deferred
@@ -650,6 +683,57 @@ def intake(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
     response = _render(request, principal, "counter", "workbench/cases/intake.html", context)
     response.status_code = status
     return response
+
+
+# --- Helper agents: the applications they filed for applicants (帮办代办) -----------------
+
+
+def _still_needed(case: Case) -> list[str]:
+    """What an agent's case waits for from the applicant's side, in words."""
+    if case.status == Status.DRAFT:
+        questions = case.item_version.questions.count()
+        if len(case.answers) < questions:
+            return [str(_("Answer the situation questions"))]
+        return [m.name for m in actions.missing_materials(case)]
+    if case.status == Status.NEEDS_SUPPLEMENT:
+        needed = []
+        for request in case.supplements.filter(answered_at__isnull=True):
+            needed += [m.name for m in request.materials.all()] + list(request.conditions)
+        return needed
+    if case.status == Status.ACCEPTED_TOLERANT:
+        return [m.name for m in actions.missing_materials(case)]
+    return []
+
+
+@staff_with_roles(*PAGE_ROLES["agent"])
+def agent(request: HttpRequest, principal: Principal) -> HttpResponse:
+    """The agent's applications, newest first, each with what it still needs."""
+    cases = (
+        Case.objects.filter(submitted_by=principal.user, on_behalf=True)
+        .exclude(channel=Channel.WINDOW)
+        .select_related(
+            "item_version", "applicant", "deciding_agency__region", "pickup_point__region"
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(cases, PER_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "case": case,
+            "clock": clock_of(case, now),
+            "needs": _still_needed(case),
+            "workable": case.status in {Status.DRAFT, Status.NEEDS_SUPPLEMENT},
+        }
+        for case in page.object_list
+    ]
+    context = {
+        "page": page,
+        "rows": rows,
+        "scope": scope_for(principal, *PAGE_ROLES["agent"]),
+        "channel": agent_channel(principal),
+    }
+    return _render(request, principal, "agent", "workbench/agent.html", context)
 
 
 # --- Lists: the back-office inbox and the chief's approvals ----------------------------

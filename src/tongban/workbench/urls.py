@@ -19,7 +19,7 @@ urlpatterns = [
         case_views.case_document,
         name="case-document",
     ),
-    path("agent/", views.agent, name="agent"),
+    path("agent/", case_views.agent, name="agent"),
     path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),
     path("hall/windows/<int:pk>/status/", views.window_status, name="window-status"),
