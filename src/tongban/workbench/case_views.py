@@ -485,6 +485,8 @@ def _intake_context(
     calendar = calendar_for(desk.point.region if desk else _region(case))
     days = guide.promised_limit if version.promised_limit_unit == "working_days" else 0
     pending = case.supplements.filter(answered_at__isnull=True).prefetch_related("materials")
+    clerk = permissions.is_clerk_for(principal, case)
+    agent = not clerk and permissions.is_applicant_side(principal, case)
     return {
         "case": case,
         "desk": desk,
@@ -499,10 +501,10 @@ def _intake_context(
         "deferrable": [m for m in missing if m.necessity == Material.Necessity.DEFERRABLE],
         "askable": [m for m in guide.materials if not m.verifiable],
         "conditions": actions.allowed_condition_texts(guide) if not unanswered else [],
-        "may_act": permissions.is_clerk_for(principal, case),
-        # A helper agent filing for the applicant: hands in, answers supplements.
-        "files_for_applicant": permissions.is_applicant_side(principal, case)
-        and not permissions.is_clerk_for(principal, case),
+        "may_act": clerk,
+        # A helper agent filing for the applicant: answers, scans, hands in, supplies.
+        "files_for_applicant": agent,
+        "may_edit": clerk or agent,
         "editable_answers": case.status == Status.DRAFT,
         "uploads_open": saved_complete and case.status in INTAKE_STATUSES,
         "pending": list(pending),
