@@ -132,4 +132,4 @@ def test_export_api_serves_a_workbook(bureau):
     response = Client().get("/api/v1/catalog/export.xlsx")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["事项", "材料", "情形"]
+    assert workbook.sheetnames == ["事项", "材料", "情形", "环节"]

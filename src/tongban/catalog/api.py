@@ -23,7 +23,7 @@ from tongban.org.models import Agency, Region
 from . import actions, bundles, excel, notice, search
 from .diff import diff_versions
 from .guide import IncompleteAnswers, guide_for
-from .models import Bundle, Item, ItemVersion, Material, SituationQuestion
+from .models import Bundle, Item, ItemVersion, Material, ReviewStep, SituationQuestion
 from .transitions import IllegalTransition
 
 router = Router(tags=["catalog"])
@@ -99,10 +99,27 @@ class DelegatedOut(Schema):
     effective_from: dt.date
 
 
+class StepOut(Schema):
+    """A step of the review process: its kind, who takes it (a role of the deciding agency,
+    or of ``agency_id`` for a joint review) and its share of the promised limit."""
+
+    order: int
+    kind: str
+    name: str
+    role: str
+    agency_id: int | None
+    share: int
+
+
 class VersionDetailOut(VersionOut):
     materials: list[MaterialOut]
     questions: list[QuestionOut]
     delegations: list[DelegatedOut]
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_steps(version: ItemVersion) -> list:
+        return list(version.steps.all())
 
     @staticmethod
     def resolve_delegations(version: ItemVersion) -> list:
@@ -210,6 +227,7 @@ def _version_queryset():
         "supervising_agencies",
         Prefetch("materials", Material.objects.order_by("order", "pk")),
         Prefetch("questions", SituationQuestion.objects.prefetch_related("options")),
+        Prefetch("steps", ReviewStep.objects.order_by("order", "pk")),
     )
 
 

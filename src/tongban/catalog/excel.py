@@ -1,6 +1,8 @@
 """Excel (.xlsx) exchange of the catalog, the format departments send each other.
 
-Three sheets: 事项 (one row per item), 材料 (materials), 情形 (situation answers).
+Three sheets: 事项 (one row per item), 材料 (materials), 情形 (situation answers), and an
+optional fourth, 环节 (review steps: kind, role, agency for a joint review, share of the
+promised limit); without it the cases of the item follow the default steps.
 Import is all or nothing: every row is checked first and every problem is reported with
 its sheet, row and column; only a file without problems is written, as new drafts that
 then go through review and publication like any other edit.
@@ -26,6 +28,7 @@ from .models import (
     ItemType,
     ItemVersion,
     Material,
+    ReviewStep,
     SituationOption,
     SituationQuestion,
 )
@@ -75,7 +78,22 @@ SITUATION_COLUMNS = [
     ("fee_description", "该情形收费"),
     ("conditions", "附加条件"),
 ]
-SHEETS = {"事项": ITEM_COLUMNS, "材料": MATERIAL_COLUMNS, "情形": SITUATION_COLUMNS}
+STEP_COLUMNS = [
+    ("impl_code", "实施编码"),
+    ("order", "序号"),
+    ("step_kind", "环节类型"),
+    ("step_name", "环节名称"),
+    ("role", "办理角色"),
+    ("step_agency", "办理机关信用代码"),
+    ("share", "时限占比"),
+]
+SHEETS = {
+    "事项": ITEM_COLUMNS,
+    "材料": MATERIAL_COLUMNS,
+    "情形": SITUATION_COLUMNS,
+    "环节": STEP_COLUMNS,
+}
+OPTIONAL_SHEETS = {"环节"}
 LIST_FIELDS = {"target_applicants"}
 
 
@@ -107,6 +125,7 @@ class ParsedItem:
     fields: dict[str, Any]
     materials: list[dict[str, Any]] = field(default_factory=list)
     questions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    steps: list[dict[str, Any]] = field(default_factory=list)
 
 
 # --- export ------------------------------------------------------------------------------
@@ -149,6 +168,18 @@ def export_workbook(items=None) -> bytes:
                         option.conditions,
                     ]
                 )
+        for step in version.steps.select_related("agency"):
+            sheets["环节"].append(
+                [
+                    item.impl_code,
+                    step.order,
+                    step.kind,
+                    step.name,
+                    step.role,
+                    step.agency.credit_code if step.agency else "",
+                    step.share,
+                ]
+            )
         for material in version.materials.prefetch_related("applies_when__question"):
             applies = ";".join(f"{o.question.text}={o.text}" for o in material.applies_when.all())
             sheets["材料"].append(
@@ -187,6 +218,8 @@ CHOICES = {
     "kind": dict(Material.Kind.choices),
     "necessity": dict(Material.Necessity.choices),
     "source": dict(Material.Source.choices),
+    "step_kind": dict(ReviewStep.Kind.choices),
+    "role": dict(ReviewStep.Actor.choices),
 }
 REQUIRED = {
     "impl_code",
@@ -207,6 +240,7 @@ INTEGERS = {
     "onsite_visits",
     "copies",
     "order",
+    "share",
 }
 
 
@@ -219,7 +253,8 @@ class _Reader:
 
     def rows(self, workbook, title: str, columns):
         if title not in workbook.sheetnames:
-            self.error(title, 0, "", _("The sheet %(sheet)s is missing.") % {"sheet": title})
+            if title not in OPTIONAL_SHEETS:
+                self.error(title, 0, "", _("The sheet %(sheet)s is missing.") % {"sheet": title})
             return
         sheet = workbook[title]
         header = [str(c.value).strip() if c.value is not None else "" for c in sheet[1]]
@@ -356,9 +391,44 @@ def parse_workbook(data: bytes) -> list[ParsedItem]:
         values["links"] = links
         values["kind"] = values["kind"] or Material.Kind.ORIGINAL
         parsed.materials.append(values)
+    for row, values in reader.rows(workbook, "环节", STEP_COLUMNS):
+        parsed = items.get(values["impl_code"])
+        if parsed is None:
+            reader.error("环节", row, "实施编码", _("No item with this code in the 事项 sheet."))
+            continue
+        for name, label in (("step_kind", "环节类型"), ("role", "办理角色")):
+            if not values[name]:
+                reader.error("环节", row, label, _("A value is required."))
+        if values["share"] is not None and values["share"] > 100:
+            reader.error("环节", row, "时限占比", _("A share is a percentage, at most 100."))
+        if values["step_agency"] and values["step_agency"] not in agencies:
+            reader.error("环节", row, "办理机关信用代码", _("No agency has this credit code."))
+        values["row"] = row
+        values["step_agency"] = agencies.get(values["step_agency"] or "")
+        parsed.steps.append(values)
+    for parsed in items.values():
+        _check_steps(reader, parsed)
     if reader.errors:
         raise ImportRejected(reader.errors)
     return list(items.values())
+
+
+def _check_steps(reader: "_Reader", parsed: ParsedItem) -> None:
+    """Steps, when given, must let a case be decided and fit in the promised limit."""
+    if not parsed.steps:
+        return
+    first = parsed.steps[0]["row"]
+    if not any(step["step_kind"] == ReviewStep.Kind.DECISION for step in parsed.steps):
+        reader.error("环节", first, "环节类型", _("The steps need a decision step."))
+    total = sum(step["share"] or 0 for step in parsed.steps)
+    if total > 100:
+        reader.error(
+            "环节",
+            first,
+            "时限占比",
+            _("The steps' shares add up to %(total)d %%, more than the whole limit.")
+            % {"total": total},
+        )
 
 
 def import_workbook(principal: Principal, data: bytes) -> list[ItemVersion]:
@@ -438,6 +508,16 @@ def _write(parsed: ParsedItem) -> ItemVersion:
                 fee_description=answer["fee_description"] or "",
                 conditions=answer["conditions"] or "",
             )
+    for position, step in enumerate(parsed.steps, start=1):
+        ReviewStep.objects.create(
+            version=version,
+            order=step["order"] if step["order"] is not None else position,
+            kind=step["step_kind"],
+            name=step["step_name"] or "",
+            role=step["role"],
+            agency=step["step_agency"],
+            share=step["share"] or 0,
+        )
     for values in parsed.materials:
         links = values.pop("links")
         for name in ("impl_code", "applies_when"):
