@@ -227,9 +227,10 @@ def _load(port: int, paths: list[str], cookie: str) -> list[float]:
 
 
 WRK_SECONDS = int(os.environ.get("TONGBAN_BENCH_SECONDS", "15"))
+WARM_UP_SECONDS = 3
 
 
-def _wrk(port: int, paths: list[str], cookie: str) -> tuple[float, float]:
+def _wrk(port: int, paths: list[str], cookie: str, seconds: int = 0) -> tuple[float, float]:
     """p50 and p99 in ms from wrk (16 connections): a client in C leaves the two cores to
     the server, where a Python client takes half of them."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -242,7 +243,7 @@ def _wrk(port: int, paths: list[str], cookie: str) -> tuple[float, float]:
         )
     output = subprocess.run(
         [
-            "wrk", "-t2", f"-c{CLIENTS}", f"-d{WRK_SECONDS}s", "--latency",
+            "wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds or WRK_SECONDS}s", "--latency",
             "-H", f"Cookie: {cookie}", "-H", "Accept-Language: zh-hans",
             "-s", script.name, f"http://127.0.0.1:{port}/",
         ],
@@ -262,6 +263,9 @@ def _ms(text: str) -> float:
 
 def _measure(name: str, port: int, paths: list[str], cookie: str) -> None:
     if shutil.which("wrk"):
+        # Warm up first: each worker thread opens its connection, fills its caches and
+        # prepares its statements; the figures are for a server in its steady state.
+        _wrk(port, paths, cookie, seconds=WARM_UP_SECONDS)
         p50, p99 = _wrk(port, paths, cookie)
         print(f"{name}_p50: {p50:.1f} ms")
         print(f"{name}_p99: {p99:.1f} ms")
