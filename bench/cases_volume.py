@@ -131,6 +131,8 @@ def generate(w, count: int) -> None:
         "deferred_due": "NULL",
         "warning_level": "'green'",
         "warned_level": "''",
+        "step_warned_level": "''",
+        "has_pauses": "false" if is_pg else "0",
         "overdue_reason": "''",
         "revision": "4",
     }
