@@ -29,7 +29,7 @@ from django.db.models.query import get_related_populators
 
 
 @contextlib.contextmanager
-def _cursor(using: str) -> Iterator[Any]:
+def hot_cursor(using: str = "default") -> Iterator[Any]:
     """A cursor for statements run again and again.
 
     On PostgreSQL it binds parameters on the server, so the statement text is the same on
@@ -78,7 +78,16 @@ _MARKER_BASE = -7_316_290_000
 
 
 class _Compiled:
-    __slots__ = ("compiler", "converters", "mode", "names", "params", "slots", "sql")
+    __slots__ = (
+        "compiler",
+        "converters",
+        "mode",
+        "names",
+        "params",
+        "populate",
+        "slots",
+        "sql",
+    )
 
     def __init__(self, sql, params, slots, compiler, mode, names):
         self.sql = sql
@@ -91,6 +100,7 @@ class _Compiled:
         self.converters = compiler.get_converters(fields)
         self.mode = mode
         self.names = names
+        self.populate = None if mode == "values" else _Populate(compiler)
 
 
 class Prepared:
@@ -141,7 +151,7 @@ class Prepared:
         params = list(compiled.params)
         for position, index in compiled.slots:
             params[position] = values[index]
-        with _cursor(using) as cursor:
+        with hot_cursor(using) as cursor:
             cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         compiler = compiled.compiler
@@ -152,27 +162,33 @@ class Prepared:
         )
         if compiled.mode == "values":
             return [dict(zip(compiled.names, row, strict=False)) for row in rows]
-        return _instances(compiler, rows, using)
+        return compiled.populate(rows, using)
 
     def first(self, *values: Any, using: str = "default"):
         found = self.rows(*values, using=using)
         return found[0] if found else None
 
 
-def _instances(compiler, rows: Sequence[Sequence[Any]], using: str) -> list[models.Model]:
-    """Rows to model instances, as ``ModelIterable`` does (select_related populated)."""
-    select, klass_info = compiler.select, compiler.klass_info
-    model = klass_info["model"]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    populators = get_related_populators(klass_info, select, using)
-    objects = []
-    for row in rows:
-        obj = model.from_db(using, init_list, row[start:end])
-        for populator in populators:
-            populator.populate(row, obj)
-        objects.append(obj)
-    return objects
+class _Populate:
+    """Rows to model instances, as ``ModelIterable`` does (select_related populated); the
+    column layout is worked out once per compiled query."""
+
+    def __init__(self, compiler) -> None:
+        select, klass_info = compiler.select, compiler.klass_info
+        self.model = klass_info["model"]
+        self.start = klass_info["select_fields"][0]
+        self.end = klass_info["select_fields"][-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, compiler.using)
+
+    def __call__(self, rows: Sequence[Sequence[Any]], using: str) -> list[models.Model]:
+        objects = []
+        for row in rows:
+            obj = self.model.from_db(using, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
 
 
 # ---------------------------------------------------------------- writes
@@ -215,7 +231,7 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
         return
     sql, fields = _insert_statement(model, using, len(objs), returning)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    with _cursor(using) as cursor:
+    with hot_cursor(using) as cursor:
         cursor.execute(sql, values)
         if returning:
             keys = [row[0] for row in cursor.fetchall()]  # in VALUES order, as bulk_create
@@ -248,8 +264,8 @@ def update(obj: models.Model, names: Iterable[str], *, using: str = "default") -
     sql, fields = _update_statement(type(obj), names, using)
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]
     values.append(obj.pk)
-    with _cursor(using) as cursor:
+    with hot_cursor(using) as cursor:
         cursor.execute(sql, values)
 
 
-__all__ = ["Prepared", "insert", "insert_many", "update"]
+__all__ = ["Prepared", "hot_cursor", "insert", "insert_many", "update"]

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongban.core import audit, notifications
 from tongban.core.context import Actor
+from tongban.core.sql import Prepared
 
 from .models import User
 
@@ -73,8 +74,19 @@ def unlock(user: User) -> None:
         audit.record("account.unlocked", user)
 
 
+# The session's user, read on every logged-in request: compiled once per process.
+_USER_BY_PK = Prepared(lambda pk: User._default_manager.filter(pk=pk))
+
+
 class LockoutModelBackend(ModelBackend):
     """Django's model backend that refuses locked accounts and counts failures."""
+
+    def get_user(self, user_id):
+        """As Django's: the active user with this id, or None (read with a prepared query)."""
+        if type(user_id) is not int:
+            return super().get_user(user_id)
+        user = _USER_BY_PK.first(user_id, using=router.db_for_read(User))
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:

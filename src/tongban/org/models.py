@@ -18,6 +18,7 @@ from tongban.core.identifiers import (
     validate_resident_id,
     validate_uscc,
 )
+from tongban.core.sql import Prepared
 
 
 class Region(models.Model):
@@ -283,10 +284,20 @@ class User(AbstractUser):
         return ",".join(sorted({a.role for a in self.loaded_assignments()}))
 
     def loaded_assignments(self) -> tuple:
-        """The account's role assignments, read once per request (the policy reuses them)."""
+        """The account's role assignments, read once per request (the policy reuses them).
+
+        Read fresh from the database for each request (a removed assignment counts at
+        once), with one statement compiled once per process (``_ASSIGNMENTS``).
+        """
         cached = getattr(self, "_tongban_assignments", None)
         if cached is None:
-            cached = tuple(self.assignments.select_related("agency", "service_point", "window"))
+            if self.pk is None:  # unsaved: the related manager says why it cannot read
+                cached = tuple(self.assignments.all())
+            else:
+                using = self._state.db or "default"
+                cached = tuple(_ASSIGNMENTS.rows(self.pk, using=using))
+                for assignment in cached:
+                    assignment.user = self  # as the related manager does: no query for it
             self._tongban_assignments = cached
         return cached
 
@@ -378,6 +389,14 @@ class StaffAssignment(models.Model):
             )
         if self.window_id and self.window.service_point_id != self.service_point_id:
             raise ValidationError({"window": _("The window must be in the chosen service point.")})
+
+
+# A user's assignments with their agency, service point and window, in the model's order.
+_ASSIGNMENTS = Prepared(
+    lambda user_id: StaffAssignment.objects.filter(user_id=user_id).select_related(
+        "agency", "service_point", "window"
+    )
+)
 
 
 class Applicant(models.Model):

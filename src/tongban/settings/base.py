@@ -153,6 +153,7 @@ TONGBAN_WARNING_DAYS = tuple(
     int(n) for n in os.environ.get("TONGBAN_WARNING_DAYS", "2,1").split(",")
 )[:2]
 
+SESSION_ENGINE = "tongban.org.sessions"  # the database engine, with a cheaper read
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("TONGBAN_SESSION_SECONDS", str(8 * 3600)))
