@@ -90,3 +90,17 @@ def test_the_case_page_shows_the_steps_due_time(twenty_days):
     assert page.status_code == 200
     assert "本环节时限" in text
     assert "2026-11-18" in text
+
+
+def test_the_api_detail_gives_staff_the_steps_due_time_and_not_the_applicant(twenty_days):
+    world = twenty_days
+    case = _accepted(world)
+    staff_client, citizen_client = Client(), Client()
+    staff_client.force_login(world.reviewer)
+    citizen_client.force_login(world.citizen)
+    with at(2026, 11, 16, 10):
+        for_staff = staff_client.get(f"/api/v1/cases/{case.pk}").json()["step"]
+        for_citizen = citizen_client.get(f"/api/v1/cases/{case.pk}").json()["step"]
+    assert for_staff["due"].startswith("2026-11-18")
+    assert for_staff["warning_level"] == "yellow"
+    assert for_citizen["due"] is None

@@ -18,8 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from ninja.throttling import BaseThrottle
 from tongban.catalog.guide import IncompleteAnswers
 from tongban.catalog.models import Item, Material
 from tongban.core.api import ApiError, ErrorOut
+from tongban.core.sql import Prepared
 from tongban.org import policy
 from tongban.org.api_auth import AUTH
 from tongban.org.models import Applicant, ServicePoint, Window
@@ -49,6 +51,7 @@ from .models import (
     Commitment,
     RefusalRequest,
     Status,
+    SupplementRequest,
     WarningLevel,
 )
 
@@ -67,6 +70,12 @@ class StepOut(Schema):
     kind: str
     role: str
     started_at: dt.datetime | None
+    due: dt.datetime | None = Field(
+        None,
+        description="the step's share of the promised limit runs out (staff only; "
+        "null for the applicant and when the step ends with the promise)",
+    )
+    warning_level: str = Field("green", description="green / yellow / red / overdue")
 
 
 class CaseOut(Schema):
@@ -324,9 +333,34 @@ def _cases() -> QuerySet:
     )
 
 
-def _case(request, case_id: int) -> Case:
-    """The case, if the caller may see it (404 if none, 403 if not theirs)."""
-    case = get_object_or_404(_cases(), pk=case_id)
+# ``_cases()`` by id, compiled once per process; for the detail also with its commitment
+# (``allowed_actions`` asks for it), so that is not one more query.
+_CASE = Prepared(lambda pk: _cases().filter(pk=pk))
+_DETAIL_CASE = Prepared(lambda pk: _cases().select_related("commitment").filter(pk=pk))
+# What the detail shows of a case, each in the order of its model (as the related managers).
+_MATERIALS = Prepared(lambda pk: CaseMaterial.objects.filter(case_id=pk).select_related("material"))
+_SUPPLEMENTS = Prepared(lambda pk: SupplementRequest.objects.filter(case_id=pk))
+_REFUSALS = Prepared(lambda pk: RefusalRequest.objects.filter(case_id=pk))
+# Which of those a case has at all (most have no supplement or refusal): one query, and
+# then only the lists that are not empty are read.
+_HAS = Prepared(
+    lambda pk: Case.objects.filter(pk=pk).values(
+        has_materials=Exists(CaseMaterial.objects.filter(case_id=OuterRef("pk"))),
+        has_supplements=Exists(SupplementRequest.objects.filter(case_id=OuterRef("pk"))),
+        has_refusals=Exists(RefusalRequest.objects.filter(case_id=OuterRef("pk"))),
+    )
+)
+
+
+def _case(request, case_id: int, *, detail: bool = False) -> Case:
+    """The case, if the caller may see it (404 if none, 403 if not theirs).
+
+    ``detail``: read as :func:`_detail` wants it (with the commitment)."""
+    # Beyond a bigint no row can match (the ORM answers such ids with "none", too).
+    in_range = -(2**63) <= case_id < 2**63
+    case = (_DETAIL_CASE if detail else _CASE).first(case_id) if in_range else None
+    if case is None:
+        raise Http404("No Case matches the given query.")
     policy.require(_principal(request), "cases.view_case", case)
     return case
 
@@ -377,6 +411,29 @@ def _label(choices, value: str) -> str:
         return value
 
 
+# What a summary shows, read as columns (``values()``): no model instances per row.
+SUMMARY_FIELDS = (
+    "id",
+    "code",
+    "item__impl_code",
+    "item_version__name",
+    "item_version__number",
+    "applicant_id",
+    "applicant__name",
+    "channel",
+    "status",
+    "deciding_agency_id",
+    "deciding_agency__name",
+    "service_point_id",
+    "created_at",
+    "submitted_at",
+    "acceptance_due",
+    "promised_due",
+    "warning_level",
+    "revision",
+)
+
+
 class Summaries:
     """A case list the paginator slices in the database: only the page is read and turned
     into summaries (a list of every row would read an agency's whole backlog)."""
@@ -388,9 +445,61 @@ class Summaries:
         return self.queryset.count()
 
     def __getitem__(self, index):
+        rows = self.queryset.values(*SUMMARY_FIELDS)
         if isinstance(index, slice):
-            return [_summary(case) for case in self.queryset[index]]
-        return _summary(self.queryset[index])
+            return _summary_rows(rows[index])
+        return _summary_rows([rows[index]])[0]
+
+
+class InboxSummaries:
+    """The back-office inbox (``queries.BackOfficeInbox``: precompiled COUNT and page),
+    sliced by the paginator like :class:`Summaries`."""
+
+    def __init__(self, inbox: queries.BackOfficeInbox) -> None:
+        self.inbox = inbox
+
+    def __len__(self) -> int:
+        return len(self.inbox)
+
+    def __getitem__(self, index: slice) -> list[dict]:
+        return _summary_rows(self.inbox[index])
+
+
+def _summary_rows(rows) -> list[dict]:
+    """Summaries from the ``SUMMARY_FIELDS`` of cases: the same as :func:`_summary`."""
+    labels: dict[str, str] = {}  # each status translated once per page
+    summaries = []
+    for row in rows:
+        status = row["status"]
+        label = labels.get(status)
+        if label is None:
+            label = labels[status] = _label(Status, status)
+        summaries.append(_summary_row(row, label))
+    return summaries
+
+
+def _summary_row(row: dict, status_label: str) -> dict:
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "item": row["item__impl_code"],
+        "item_name": row["item_version__name"],
+        "version": row["item_version__number"],
+        "applicant_id": row["applicant_id"],
+        "applicant_name": row["applicant__name"],
+        "channel": row["channel"],
+        "status": row["status"],
+        "status_label": status_label,
+        "deciding_agency_id": row["deciding_agency_id"],
+        "deciding_agency": row["deciding_agency__name"],
+        "service_point_id": row["service_point_id"],
+        "created_at": row["created_at"],
+        "submitted_at": row["submitted_at"],
+        "acceptance_due": row["acceptance_due"],
+        "promised_due": row["promised_due"],
+        "warning_level": row["warning_level"],
+        "revision": row["revision"],
+    }
 
 
 def _summary(case: Case) -> dict:
@@ -463,7 +572,7 @@ def allowed_actions(principal: Principal, case: Case) -> list[str]:
 def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
     """``fresh``: the case was just read by ``_case`` (not changed since by an action)."""
     if not fresh:
-        case = _cases().get(pk=case.pk)
+        case = _DETAIL_CASE.first(case.pk)
     internal = _sees_internals(principal, case)
     now = timezone.now()
     level = deadlines.level(case, now)
@@ -480,10 +589,15 @@ def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
             missing = None
     else:
         missing = []
-    refusals = case.refusals.all()
+    has = _HAS.first(case.pk) or {}
+    materials = _MATERIALS.rows(case.pk) if has.get("has_materials") else []
+    refusals = _REFUSALS.rows(case.pk) if has.get("has_refusals") else []
     if not internal:
         # A proposed refusal is the chief's to decide; the applicant hears the outcome.
-        refusals = refusals.filter(outcome=RefusalRequest.Outcome.CONFIRMED)
+        refusals = [r for r in refusals if r.outcome == RefusalRequest.Outcome.CONFIRMED]
+    supplements = _SUPPLEMENTS.rows(case.pk) if has.get("has_supplements") else []
+    if supplements:
+        prefetch_related_objects(supplements, "materials")
     return {
         **_summary(case),
         "channel_label": _label(Channel, case.channel),
@@ -512,11 +626,13 @@ def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
                 "kind": case.step_kind,
                 "role": case.step_role,
                 "started_at": case.step_started_at,
+                "due": case.step_due if internal else None,
+                "warning_level": deadlines.step_level(case, now) if internal else "green",
             }
             if case.step_kind
             else None
         ),
-        "materials": [_material_out(m) for m in case.materials.select_related("material")],
+        "materials": [_material_out(m) for m in materials],
         "missing_materials": missing,
         "supplements": [
             {
@@ -530,7 +646,7 @@ def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
                 "due": s.due,
                 "answered_at": s.answered_at,
             }
-            for s in case.supplements.prefetch_related("materials")
+            for s in supplements
         ],
         "refusals": [
             {
@@ -621,11 +737,8 @@ def inbox(
         )
     principal = _principal(request)
     if queue == "back_office":
-        cases = queries.back_office_inbox(principal, role=role)
-    else:
-        cases = QUEUES[queue](principal)
-    cases = cases.select_related("item", "item_version", "applicant", "deciding_agency")
-    return Summaries(cases)
+        return InboxSummaries(queries.BackOfficeInbox(principal, SUMMARY_FIELDS, role=role))
+    return Summaries(QUEUES[queue](principal))
 
 
 # ---------------------------------------------------------------- the public progress query
@@ -775,7 +888,7 @@ def start_application(request, payload: ApplicationIn):
 def get_case(request, case_id: int):
     """Status, deadlines, warning, current step, materials, supplement and refusal
     requests, and the actions the caller may take."""
-    return _detail(_principal(request), _case(request, case_id), fresh=True)
+    return _detail(_principal(request), _case(request, case_id, detail=True), fresh=True)
 
 
 @router.patch("/{case_id}", response=WRITE, auth=AUTH)
