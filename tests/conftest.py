@@ -10,8 +10,8 @@ def _fresh_working_day_calendar():
     from tongban.catalog.guide import forget_published
     from tongban.workdays import clock
 
-    clock.invalidate()
+    clock.reset()
     forget_published()
     yield
-    clock.invalidate()
+    clock.reset()
     forget_published()

@@ -514,6 +514,14 @@ def invalidate(**_kwargs) -> None:
             _state["always_check"] = True
 
 
+def reset() -> None:
+    """Forget everything, as a fresh process would (between tests: each test's changes
+    are rolled back, so nothing needs to be re-checked on every call afterwards)."""
+    with _lock:
+        _cache.clear()
+        _state.update(revision=None, checked_at=0.0, always_check=False)
+
+
 def _revision() -> tuple:
     from django.db.models import Count, Max
 
