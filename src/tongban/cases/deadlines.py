@@ -70,35 +70,30 @@ def recompute(case: Case, now: dt.datetime) -> None:
     if case.accepted_at is not None:
         hours = office_hours_for(case.service_point) if case.service_point else None
         special = _pauses(case, CasePause.Kind.SPECIAL_PROCEDURE)
-        promised = compute_deadline(
-            start=case.accepted_at,
-            limit=case.promised_limit,
-            unit=case.limit_unit,
-            calendar=calendar,
-            pauses=special,
-            extension=case.extension_days,
-            office_hours=hours,
-            now=now,
-        )
-        statutory = compute_deadline(
-            start=case.accepted_at,
-            limit=max(case.statutory_limit, case.promised_limit),
-            unit=case.limit_unit,
-            calendar=calendar,
-            pauses=special,
-            extension=case.extension_days,
-            office_hours=hours,
-            now=now,
-        )
+
+        def from_acceptance(limit: int):
+            return compute_deadline(
+                start=case.accepted_at,
+                limit=limit,
+                unit=case.limit_unit,
+                calendar=calendar,
+                pauses=special,
+                extension=case.extension_days,
+                office_hours=hours,
+                now=now,
+            )
+
+        promised = from_acceptance(case.promised_limit)
+        statutory = from_acceptance(max(case.statutory_limit, case.promised_limit))
         case.promised_due = promised.due
         case.statutory_due = statutory.due
         estimated = promised.estimated or statutory.estimated
-        case.step_due = _step_due(case, calendar, special, hours, now)
+        case.step_due = _step_due(case, from_acceptance)
     case.due_estimated = estimated
     case.warning_level = level(case, now)
 
 
-def _step_due(case: Case, calendar, pauses, hours, now: dt.datetime) -> dt.datetime | None:
+def _step_due(case: Case, from_acceptance) -> dt.datetime | None:
     if not case.step_kind or case.status not in STEP_STATUSES:
         return None
     steps = steps_for(case.item_version, case.deciding_agency)
@@ -107,24 +102,18 @@ def _step_due(case: Case, calendar, pauses, hours, now: dt.datetime) -> dt.datet
     share = sum(step.share for step in steps[: case.step_index + 1])
     if share >= 100 or case.promised_limit == 0:
         return case.promised_due
-    return compute_deadline(
-        start=case.accepted_at,
-        limit=max(1, math.ceil(case.promised_limit * share / 100)),
-        unit=case.limit_unit,
-        calendar=calendar,
-        pauses=pauses,
-        extension=case.extension_days,
-        office_hours=hours,
-        now=now,
-    ).due
+    return from_acceptance(max(1, math.ceil(case.promised_limit * share / 100))).due
 
 
 def step_level(case: Case, now: dt.datetime) -> str:
     """green / yellow / red / overdue for the current step's share of the time."""
     if case.step_due is None or case.status not in STEP_STATUSES:
         return "green"
+    return _level_of(case, case.step_due, now)
+
+
+def _level_of(case: Case, due: dt.datetime, now: dt.datetime) -> str:
     yellow, red = thresholds()
-    due = case.step_due
     deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
     return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)
 
@@ -149,9 +138,7 @@ def level(case: Case, now: dt.datetime) -> str:
         }
     ):
         return "green"
-    yellow, red = thresholds()
-    deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
-    return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)
+    return _level_of(case, due, now)
 
 
 def is_overdue(case: Case, now: dt.datetime) -> bool:

@@ -120,26 +120,8 @@ def _warn_step(case: Case, level: str, now: dt.datetime) -> None:
         "due": timezone.localtime(case.step_due).strftime("%Y-%m-%d %H:%M"),
         "promised": timezone.localtime(case.promised_due).strftime("%Y-%m-%d %H:%M"),
     }
-    people = set(responsible(case))
-    if level in {WarningLevel.RED, WarningLevel.OVERDUE}:
-        people |= set(chiefs_of(case.step_agency or case.deciding_agency))
-    for person in people:
-        notify(person, subject, body)
-    CaseEvent.objects.create(
-        case=case,
-        at=now,
-        action="warn_step",
-        from_status=case.status,
-        to_status=case.status,
-        actor_label="system",
-        note=subject,
-        data={
-            "level": level,
-            "step": case.step_kind,
-            "told": sorted(p.get_username() for p in people),
-        },
-        public=False,
-    )
+    chiefs = case.step_agency or case.deciding_agency
+    _tell(case, level, subject, body, now, "warn_step", chiefs, {"step": case.step_kind})
 
 
 def _warn(case: Case, level: str, now: dt.datetime) -> None:
@@ -154,19 +136,25 @@ def _warn(case: Case, level: str, now: dt.datetime) -> None:
     }
     if level == WarningLevel.OVERDUE:
         body += " " + _("Record the reason for the delay; the applicant will see it.")
+    _tell(case, level, subject, body, now, "warn", case.deciding_agency, {})
+
+
+def _tell(case, level, subject, body, now, action, chiefs_agency, data) -> None:
+    """The step's holders, and from red on the chiefs of ``chiefs_agency``; one internal
+    history entry saying who was told."""
     people = set(responsible(case))
     if level in {WarningLevel.RED, WarningLevel.OVERDUE}:
-        people |= set(chiefs_of(case.deciding_agency))
+        people |= set(chiefs_of(chiefs_agency))
     for person in people:
         notify(person, subject, body)
     CaseEvent.objects.create(
         case=case,
         at=now,
-        action="warn",
+        action=action,
         from_status=case.status,
         to_status=case.status,
         actor_label="system",
         note=subject,
-        data={"level": level, "told": sorted(p.get_username() for p in people)},
+        data={"level": level, **data, "told": sorted(p.get_username() for p in people)},
         public=False,
     )
