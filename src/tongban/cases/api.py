@@ -28,6 +28,7 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BaseModel, ConfigDict
 from ninja.throttling import BaseThrottle
 
 from tongban.catalog.guide import IncompleteAnswers
@@ -78,7 +79,11 @@ class StepOut(Schema):
     warning_level: str = Field("green", description="green / yellow / red / overdue")
 
 
-class CaseOut(Schema):
+class CaseOut(BaseModel):
+    # Plain pydantic, not ninja's Schema: case lists are built as dicts, which pydantic
+    # validates natively; ninja's wrapper reads every field of every row through Python.
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     code: str | None
     item: str = Field(description="the item's implementation code")
