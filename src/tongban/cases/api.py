@@ -28,8 +28,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import BaseModel, ConfigDict
 from ninja.throttling import BaseThrottle
+from pydantic import BaseModel, ConfigDict
 
 from tongban.catalog.guide import IncompleteAnswers
 from tongban.catalog.models import Item, Material
