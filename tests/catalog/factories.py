@@ -63,3 +63,16 @@ def published_item(agency=None, *, name="食品经营许可", impl_code=None, si
 
 def option(item: Item, text: str) -> SituationOption:
     return SituationOption.objects.get(question__version__item=item, text=text)
+
+
+def edit_workbook(data: bytes, change) -> bytes:
+    """An exported workbook with ``change(workbook)`` applied, as bytes again."""
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    change(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

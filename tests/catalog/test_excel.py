@@ -7,34 +7,17 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from tests.catalog.factories import edit_workbook as _edit
 from tests.catalog.factories import published_item
 from tests.factories import AgencyFactory, staff
 from tongban.catalog import excel
 from tongban.catalog.diff import diff_versions
 from tongban.catalog.models import Item, ItemVersion
 from tongban.core.models import AuditEntry
-from tongban.org.models import Agency, StaffRole
+from tongban.org.models import StaffRole
 from tongban.org.policy import principal_for_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bureau():
-    return AgencyFactory(kind=Agency.Kind.APPROVAL_BUREAU)
-
-
-@pytest.fixture
-def editor(bureau):
-    return staff(StaffRole.CATALOG_ADMIN, agency=bureau)
-
-
-def _edit(data: bytes, change) -> bytes:
-    workbook = load_workbook(io.BytesIO(data))
-    change(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def test_round_trip_makes_an_equal_draft(bureau, editor):

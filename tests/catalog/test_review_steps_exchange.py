@@ -7,25 +7,15 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from tests.catalog.factories import edit_workbook as _edit
 from tests.catalog.factories import published_item
-from tests.factories import AgencyFactory, staff
+from tests.factories import AgencyFactory
 from tongban.catalog import excel
 from tongban.catalog.models import ItemVersion, ReviewStep
 from tongban.core.models import AuditEntry
-from tongban.org.models import Agency, StaffRole
 from tongban.org.policy import principal_for_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bureau():
-    return AgencyFactory(kind=Agency.Kind.APPROVAL_BUREAU)
-
-
-@pytest.fixture
-def editor(bureau):
-    return staff(StaffRole.CATALOG_ADMIN, agency=bureau)
 
 
 @pytest.fixture
@@ -52,14 +42,6 @@ def item_with_steps(bureau):
         ]
     )
     return item
-
-
-def _edit(data: bytes, change) -> bytes:
-    workbook = load_workbook(io.BytesIO(data))
-    change(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def _steps(version: ItemVersion) -> list[tuple]:
