@@ -8,6 +8,7 @@ actions decide who may act; their errors map to 400 (ValidationError), 403, and 
 """
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -508,27 +509,10 @@ def _summary_row(row: dict, status_label: str) -> dict:
 
 
 def _summary(case: Case) -> dict:
-    return {
-        "id": case.pk,
-        "code": case.code,
-        "item": case.item.impl_code,
-        "item_name": case.item_version.name,
-        "version": case.item_version.number,
-        "applicant_id": case.applicant_id,
-        "applicant_name": case.applicant.name,
-        "channel": case.channel,
-        "status": case.status,
-        "status_label": _label(Status, case.status),
-        "deciding_agency_id": case.deciding_agency_id,
-        "deciding_agency": case.deciding_agency.name,
-        "service_point_id": case.service_point_id,
-        "created_at": case.created_at,
-        "submitted_at": case.submitted_at,
-        "acceptance_due": case.acceptance_due,
-        "promised_due": case.promised_due,
-        "warning_level": case.warning_level,
-        "revision": case.revision,
-    }
+    """The summary of one case read as a model (the detail), as lists build it from
+    columns: ``item__impl_code`` is ``case.item.impl_code``."""
+    row = {name: functools.reduce(getattr, name.split("__"), case) for name in SUMMARY_FIELDS}
+    return _summary_row(row, _label(Status, case.status))
 
 
 def _guide_material(material: Material) -> dict:

@@ -32,9 +32,23 @@ STEP_STATUSES = {Status.IN_REVIEW, Status.ACCEPTED_TOLERANT}
 ACCEPTANCE_DAYS = 5
 
 
-def _region(case: Case):
-    point = case.service_point or case.pickup_point
-    return point.region if point is not None else case.deciding_agency.region
+def region_of(case: Case) -> int | None:
+    """The region whose calendar counts the case's days: its service point's, else its
+    deciding agency's (an id: ``calendar_for`` needs no Region row, so none is read)."""
+    point_id = case.service_point_id or case.pickup_point_id
+    if point_id is None:
+        return case.deciding_agency.region_id
+    point = case.service_point if case.service_point_id else case.pickup_point
+    return point.region_id
+
+
+def step_due_before_promise(case: Case) -> dt.datetime | None:
+    """The current step's due time when it comes before the promise (otherwise the
+    case's own deadline says it all)."""
+    due, promised = case.step_due, case.promised_due
+    if due is None or promised is None or due >= promised or case.status not in STEP_STATUSES:
+        return None
+    return due
 
 
 def _pauses(case: Case, kind: str) -> list[Pause]:
@@ -54,7 +68,7 @@ def thresholds() -> tuple[int, int]:
 
 def recompute(case: Case, now: dt.datetime) -> None:
     """Set the case's deadlines from its limits, pauses and extension (not saved)."""
-    calendar = calendar_for(_region(case))
+    calendar = calendar_for(region_of(case))
     estimated = False
     if case.submitted_at is not None and case.accepted_at is None:
         acceptance = compute_deadline(
@@ -115,7 +129,7 @@ def step_level(case: Case, now: dt.datetime) -> str:
 def _level_of(case: Case, due: dt.datetime, now: dt.datetime) -> str:
     yellow, red = thresholds()
     deadline = Deadline(due=due, due_date=due.date(), estimated=case.due_estimated, paused=False)
-    return warning_level(deadline, now, calendar_for(_region(case)), yellow=yellow, red=red)
+    return warning_level(deadline, now, calendar_for(region_of(case)), yellow=yellow, red=red)
 
 
 def _current_due(case: Case) -> dt.datetime | None:

@@ -96,7 +96,7 @@ SEVERITY = [WarningLevel.GREEN, WarningLevel.YELLOW, WarningLevel.RED, WarningLe
 def _step_level(case: Case, now: dt.datetime) -> str | None:
     """The step's level when it is worse than what its holders were last told, and the
     step ends before the promise (otherwise the case's own warning says it all)."""
-    if case.step_due is None or case.promised_due is None or case.step_due >= case.promised_due:
+    if deadlines.step_due_before_promise(case) is None:
         return None
     level = deadlines.step_level(case, now)
     told = case.step_warned_level or WarningLevel.GREEN

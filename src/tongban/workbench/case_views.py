@@ -41,7 +41,7 @@ from tongban.cases.models import (
 from tongban.cases.steps import decision_index, steps_for
 from tongban.catalog import search
 from tongban.catalog.actions import current_version
-from tongban.catalog.guide import guide_for
+from tongban.catalog.guide import guide_for, version_parts
 from tongban.catalog.models import Item, Material, ReviewStep
 from tongban.org import policy
 from tongban.org.models import Applicant, ServicePoint, StaffRole, Window
@@ -149,11 +149,6 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
     return timezone.localdate(moment) if moment else None
 
 
-def _region(case: Case):
-    point = case.service_point or case.pickup_point
-    return point.region if point is not None else case.deciding_agency.region
-
-
 @dataclass(frozen=True)
 class Clock:
     """The deadline that matters now, for display: due date, days left, level."""
@@ -187,7 +182,7 @@ def clock_of(case: Case, now: dt.datetime) -> Clock | None:
     return Clock(
         label=label,
         due=due,
-        left=remaining_working_days(deadline, now, calendar_for(_region(case))),
+        left=remaining_working_days(deadline, now, calendar_for(deadlines.region_of(case))),
         level=deadlines.level(case, now),
         estimated=case.due_estimated,
         paused=case.status in {Status.SPECIAL_PROCEDURE, Status.NEEDS_SUPPLEMENT},
@@ -196,10 +191,8 @@ def clock_of(case: Case, now: dt.datetime) -> Clock | None:
 
 def step_clock_of(case: Case, now: dt.datetime) -> Clock | None:
     """The current review step's share of the time, when it ends before the promise."""
-    due = case.step_due
-    if due is None or case.promised_due is None or due >= case.promised_due:
-        return None
-    if case.status not in deadlines.STEP_STATUSES:
+    due = deadlines.step_due_before_promise(case)
+    if due is None:
         return None
     deadline = Deadline(
         due=due, due_date=timezone.localdate(due), estimated=case.due_estimated, paused=False
@@ -207,7 +200,7 @@ def step_clock_of(case: Case, now: dt.datetime) -> Clock | None:
     return Clock(
         label=_("Current step due"),
         due=due,
-        left=remaining_working_days(deadline, now, calendar_for(_region(case))),
+        left=remaining_working_days(deadline, now, calendar_for(deadlines.region_of(case))),
         level=deadlines.step_level(case, now),
         estimated=case.due_estimated,
         paused=False,
@@ -482,7 +475,7 @@ def _intake_context(
         for m in guide.materials
     ]
     today = timezone.localdate()
-    calendar = calendar_for(desk.point.region if desk else _region(case))
+    calendar = calendar_for(desk.point.region_id if desk else deadlines.region_of(case))
     days = guide.promised_limit if version.promised_limit_unit == "working_days" else 0
     pending = case.supplements.filter(answered_at__isnull=True).prefetch_related("materials")
     clerk = permissions.is_clerk_for(principal, case)
@@ -609,7 +602,7 @@ def _intake_op(
     post = request.POST
     if op == "answers":
         answers = _answers_posted(post)
-        questions = case.item_version.questions.count()
+        questions = len(version_parts(case.item_version)[0])  # kept per published version
         if len(answers) < questions:
             return "", answers, None  # preview only: every question must be answered to save
         _run(lambda: actions.update_draft(principal, case, answers=answers))
@@ -693,7 +686,7 @@ def intake(request: HttpRequest, principal: Principal, pk: int) -> HttpResponse:
 def _still_needed(case: Case) -> list[str]:
     """What an agent's case waits for from the applicant's side, in words."""
     if case.status == Status.DRAFT:
-        questions = case.item_version.questions.count()
+        questions = len(version_parts(case.item_version)[0])  # kept per published version
         if len(case.answers) < questions:
             return [str(_("Answer the situation questions"))]
         return [m.name for m in actions.missing_materials(case)]
