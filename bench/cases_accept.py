@@ -1,10 +1,12 @@
 """Accept-a-case throughput: the whole action (lock, checks, clock, history, audit,
-notification) in one process and in two processes at once (as two web workers would).
+notification) in one process, in two processes at once, and through the API: POSTs from 16
+clients to a gunicorn with two sync workers (the target: ≥ 300 per second).
 
 Baseline, same run: the bare minimum of any action — lock the row, update the status,
 insert one history row — in one transaction.
 """
 
+import json
 import multiprocessing
 import os
 import time
@@ -17,10 +19,13 @@ from tongban.cases import actions
 from tongban.cases.models import Case, CaseEvent
 from tongban.org.policy import principal_for_user
 
-from . import cases_fixture
+from . import cases_fixture, http_load
 
 ROUNDS = int(os.environ.get("TONGBAN_BENCH_ACCEPTS", "600"))
 PROCESSES = 2
+HTTP_SECONDS = int(os.environ.get("TONGBAN_BENCH_SECONDS", "15"))
+# Enough submitted cases for the warm-up and the run at up to 1,000 accepts a second.
+HTTP_CASES = (http_load.WARM_UP_SECONDS + HTTP_SECONDS) * 1000
 
 
 def _bare(ids: list[int]) -> float:
@@ -82,3 +87,16 @@ def run() -> None:
     print(f"case_accept_rate_1_process: {single:.0f} per_s")
     print(f"case_accept_rate_{PROCESSES}_processes: {both:.0f} per_s")
     print(f"case_accept_vs_bare: {single / bare:.2f} ratio")
+    if http_load.has_wrk():
+        print(f"case_accept_api_rate_2_workers: {_over_http(w, template):.0f} per_s")
+
+
+def _over_http(w, template: Case) -> float:
+    ids = cases_fixture.clone_submitted(template, HTTP_CASES)
+    paths = [f"/api/v1/cases/{pk}/actions/accept" for pk in ids]
+    body = json.dumps({"service_point": w.hall.pk, "window": w.window.pk})
+    cookie = http_load.session_cookie(w.clerk)
+    warm_up = http_load.WARM_UP_SECONDS * 1000
+    with http_load.server() as port:
+        http_load.post_rate(port, paths[:warm_up], body, cookie, http_load.WARM_UP_SECONDS)
+        return http_load.post_rate(port, paths[warm_up:], body, cookie, HTTP_SECONDS)

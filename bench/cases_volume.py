@@ -10,35 +10,21 @@ one ``SELECT 1``), which shows what the HTTP stack, the 2 cores and the 16 clien
 before any case is read.
 """
 
-import http.client
 import os
-import random
-import re
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
 
 from tongban.cases.models import Case
 from tongban.org.models import Agency, StaffAssignment, StaffRole
 
-from . import cases_fixture
+from . import cases_fixture, http_load
 
 CASES = int(
     os.environ.get(
         "TONGBAN_BENCH_CASES", "1000000" if connection.vendor == "postgresql" else "20000"
     )
 )
-CLIENTS = 16
-REQUESTS_PER_CLIENT = int(os.environ.get("TONGBAN_BENCH_REQUESTS", "100"))
 AGENCIES = 40
 EVENTS_PER_CASE = 4
 
@@ -168,133 +154,6 @@ def generate(w, count: int) -> None:
     print(f"case_volume_generated: {count} cases")
 
 
-def _session_cookie(user) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    """Two sync workers, as deploy.md allows. Not gthread here: wrk keeps its 16
-    connections open, and an idle gthread worker accepts every connection that arrives,
-    so one worker serves all clients while the other idles. Behind nginx (no upstream
-    keep-alive) every request is a new connection and the kernel spreads them; sync
-    workers, which answer one request per connection, spread them the same way."""
-    env = {**os.environ, "TONGBAN_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "gunicorn", "tongban.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
-            "--log-level", "warning",
-        ],
-        env=env,
-    )  # fmt: skip
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
-
-
-def _load(port: int, paths: list[str], cookie: str) -> list[float]:
-    samples: list[float] = []
-    lock = threading.Lock()
-    failures = []
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        for _ in range(REQUESTS_PER_CLIENT):
-            path = rng.choice(paths)
-            started = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookie, "Accept-Language": "zh-hans"})
-            response = conn.getresponse()
-            response.read()
-            mine.append(time.perf_counter() - started)
-            if response.status != 200:
-                failures.append((path, response.status))
-        conn.close()
-        with lock:
-            samples.extend(mine)
-
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise RuntimeError(f"failed requests: {failures[:5]} ({len(failures)} in all)")
-    return samples
-
-
-WRK_SECONDS = int(os.environ.get("TONGBAN_BENCH_SECONDS", "15"))
-WARM_UP_SECONDS = 3
-
-
-def _wrk(port: int, paths: list[str], cookie: str, seconds: int = 0) -> tuple[float, float]:
-    """p50 and p99 in ms from wrk (16 connections): a client in C leaves the two cores to
-    the server, where a Python client takes half of them."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        listed = ", ".join(f'"{path}"' for path in paths)
-        script.write(
-            f"local paths = {{{listed}}}\n"
-            "request = function()\n"
-            '  return wrk.format("GET", paths[math.random(#paths)])\n'
-            "end\n"
-        )
-    output = subprocess.run(
-        [
-            "wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds or WRK_SECONDS}s", "--latency",
-            "-H", f"Cookie: {cookie}", "-H", "Accept-Language: zh-hans",
-            "-s", script.name, f"http://127.0.0.1:{port}/",
-        ],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    os.unlink(script.name)
-    if "Non-2xx" in output:
-        raise RuntimeError(f"failed requests:\n{output}")
-    found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
-    return _ms(found["50"]), _ms(found["99"])
-
-
-def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def _measure(name: str, port: int, paths: list[str], cookie: str) -> None:
-    if shutil.which("wrk"):
-        # Warm up first: each worker thread opens its connection, fills its caches and
-        # prepares its statements; the figures are for a server in its steady state.
-        _wrk(port, paths, cookie, seconds=WARM_UP_SECONDS)
-        p50, p99 = _wrk(port, paths, cookie)
-        print(f"{name}_p50: {p50:.1f} ms")
-        print(f"{name}_p99: {p99:.1f} ms")
-    else:
-        _report(name, _load(port, paths, cookie))
-
-
-def _report(name: str, samples: list[float]) -> None:
-    samples.sort()
-    p50 = samples[len(samples) // 2] * 1000
-    p99 = samples[int(len(samples) * 0.99) - 1] * 1000
-    print(f"{name}_p50: {p50:.1f} ms")
-    print(f"{name}_p99: {p99:.1f} ms")
-
-
 def run(inbox_path: str = "/api/v1/cases/inbox", detail_path: str = "/api/v1/cases/{pk}") -> None:
     w = cases_fixture.world()
     if not Case.objects.filter(code__startswith="VOL").exists():
@@ -309,17 +168,11 @@ def run(inbox_path: str = "/api/v1/cases/inbox", detail_path: str = "/api/v1/cas
             code__startswith="VOL", deciding_agency=w.agency, closed_at__isnull=True
         ).values_list("pk", flat=True)[:500]
     )
-    cookie = _session_cookie(w.reviewer)
-    port = _free_port()
-    connection.close()  # the server's workers open their own connections
-    server = _serve(port)
-    try:
-        _load(port, ["/api/v1/health"], cookie)  # warm up both workers
-        print(f"http_load_generator: {'wrk' if shutil.which('wrk') else 'python threads'}")
-        _measure("http_baseline_health", port, ["/api/v1/health"], cookie)
-        _measure("case_inbox_first_page", port, [inbox_path], cookie)
+    cookie = http_load.session_cookie(w.reviewer)
+    with http_load.server() as port:
+        http_load.load(port, ["/api/v1/health"], cookie)  # warm up both workers
+        print(f"http_load_generator: {'wrk' if http_load.has_wrk() else 'python threads'}")
+        http_load.measure_latency("http_baseline_health", port, ["/api/v1/health"], cookie)
+        http_load.measure_latency("case_inbox_first_page", port, [inbox_path], cookie)
         details = [detail_path.format(pk=pk) for pk in open_ids]
-        _measure("case_detail", port, details, cookie)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        http_load.measure_latency("case_detail", port, details, cookie)

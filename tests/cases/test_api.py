@@ -340,6 +340,11 @@ def test_the_wrong_person_gets_403_and_nothing_changes(world):
     # A reviewer of another agency sees nothing of this one's cases.
     outsider = staff(StaffRole.BACKOFFICE_REVIEWER, agency=AgencyFactory())
     assert _as(outsider).get(f"{BASE}/{case.pk}").status_code == 403
+    # nor, acting on one, learns its status (a 409 would tell it is no longer submitted)
+    refused = _act(_as(outsider), case.pk, "approve")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    for unknown in (case.pk + 1000, 2**63):
+        assert _act(_as(outsider), unknown, "approve").status_code == 404
     case.refresh_from_db()
     assert case.status == Status.SUBMITTED and not Case.objects.exclude(pk=case.pk).exists()
 

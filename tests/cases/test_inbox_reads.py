@@ -49,7 +49,13 @@ def inbox_world(world):
     _copies(
         case, 2, step_agency_id=other.pk, deciding_agency_id=other.pk, step_role="section_chief"
     )
-    _copies(case, 2, deciding_agency_id=other.pk, status=Status.NON_ACCEPTANCE_PENDING)
+    _copies(
+        case,
+        2,
+        deciding_agency_id=other.pk,
+        step_agency_id=other.pk,
+        status=Status.NON_ACCEPTANCE_PENDING,
+    )
     world.other = other
     return world
 

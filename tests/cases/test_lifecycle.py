@@ -7,9 +7,10 @@ import time_machine
 from django.utils import timezone
 
 from tongban.cases import actions
-from tongban.cases.models import CaseEvent, Status
+from tongban.cases.models import Case, CaseEvent, Status
 from tongban.catalog.models import Material
 from tongban.core.models import AuditEntry, Notification
+from tongban.org import policy
 
 from .helpers import online_case, upload
 
@@ -122,6 +123,9 @@ def test_a_version_step_can_be_taken_by_another_agency(world):
     case = actions.accept(world.p(world.clerk), case, service_point=world.hall)
     assert case.step_agency == fire
     assert list(back_office_inbox(world.p(fire_reviewer))) == [case]
+    # what the inbox lists its reviewer may open
+    assert policy.allows(world.p(fire_reviewer), "cases.view_case", case)
+    assert case in policy.visible(world.p(fire_reviewer), "cases.view_case", Case.objects.all())
     assert not back_office_inbox(world.p(world.reviewer)).exists()
     with pytest.raises(actions.PermissionDenied):
         actions.complete_step(world.p(world.reviewer), case)

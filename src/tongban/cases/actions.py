@@ -26,6 +26,7 @@ from tongban.catalog.models import Item, ItemVersion, Material, ReviewStep
 from tongban.core import audit, sql
 from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
+from tongban.org import policy
 from tongban.org.models import Agency, Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 
@@ -101,11 +102,14 @@ _LOCKED = sql.Prepared(
 _VERSION = sql.Prepared(lambda pk: ItemVersion.objects.filter(pk=pk))
 
 
-def _lock(case: Case, revision: int | None) -> Case:
-    locked = _LOCKED.first(case.pk)
+def _lock(principal: Principal, case: Case, revision: int | None) -> Case:
+    """The case's row, locked until commit; refused unless ``principal`` may see the case
+    (checked first, so a refusal says nothing about the case's status)."""
+    locked = _LOCKED.first(case.pk) if -(2**63) <= case.pk < 2**63 else None
     if locked is None:
         raise Case.DoesNotExist(f"case {case.pk} does not exist")
     locked.item_version = published_version(locked.item_version_id, _VERSION.first)
+    policy.require(principal, "cases.view_case", locked)
     if revision is not None and revision != locked.revision:
         last = locked.events.order_by("-at", "-pk").first()
         raise StaleCase(
@@ -434,7 +438,7 @@ def update_draft(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         if case.status not in {Status.DRAFT, Status.NEEDS_SUPPLEMENT}:
             raise transitions.IllegalTransition(
                 _("Only a draft or a case awaiting a supplement can be edited.")
@@ -466,7 +470,7 @@ def attach_material(
     name = name or getattr(upload, "name", "") or "file"
     checked = check_upload(upload, name)
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         if case.status not in {
             Status.DRAFT,
             Status.SUBMITTED,
@@ -512,7 +516,7 @@ def attach_material(
 def submit(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "submit")
         case.answers = _check_answers(case.item_version, case.answers)
         if case.online:
@@ -546,7 +550,7 @@ def request_supplement(
     conditions = [c.strip() for c in conditions if c.strip()]
     problems = {int(k): str(v).strip() for k, v in (problems or {}).items() if str(v).strip()}
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "request_supplement")
         guide = _guide_of(case)
         allowed = {m.pk for m in guide.materials}
@@ -624,7 +628,7 @@ def supply(principal: Principal, case: Case, *, revision: int | None = None) -> 
     """The applicant has supplied what the notice asked for: back to acceptance review."""
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "supply")
         request = case.supplements.filter(answered_at__isnull=True).last()
         if request is not None:
@@ -685,7 +689,7 @@ def accept(
     """受理: everything required is here; the decision clock starts the next working day."""
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "accept")
         _require_complete(case)
         _start_clock(principal, case, now, service_point, window)
@@ -708,7 +712,7 @@ def accept_tolerant(
     now = _now()
     deferred = list(deferred)
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_tolerant")
         if not deferred:
             raise ValidationError(_("List the materials that may follow."), code="empty")
@@ -787,7 +791,7 @@ def accept_on_commitment(
     if not text.strip():
         raise ValidationError(_("The signed commitment text is required."), code="empty")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_on_commitment")
         missing_now = missing_materials(case)
         committed = {m.pk for m in materials}
@@ -820,7 +824,7 @@ def accept_on_commitment(
 def supply_deferred(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "supply_deferred")
         request = case.supplements.filter(
             stage=SupplementRequest.Stage.DEFERRED, answered_at__isnull=True
@@ -863,7 +867,7 @@ def _propose(
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the refusal."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, action)
         if action == "propose_denial":
             _require_decision_step(case)
@@ -922,7 +926,7 @@ def _decide_refusal(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, action)
         request = _pending_refusal(case)
         if principal.user is not None and request.requested_by_id == principal.user.pk:
@@ -983,7 +987,7 @@ def complete_step(
     """A review step done: the next step's role takes the case."""
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "complete_step")
         steps = steps_for(case.item_version, case.deciding_agency)
         if case.step_index >= decision_index(steps):
@@ -1015,7 +1019,7 @@ def approve(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "approve")
         _require_decision_step(case)
         _require_delay_reason(case, now, delay_reason)
@@ -1045,7 +1049,7 @@ def deny(
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the refusal."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "deny")
         _require_decision_step(case)
         _require_delay_reason(case, now, delay_reason)
@@ -1071,7 +1075,7 @@ def start_special_procedure(
     if expected_days < 1:
         raise ValidationError(_("Tell the applicant how long it will take."), code="form")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "start_special_procedure")
         case.has_pauses = True
         CasePause.objects.create(
@@ -1104,7 +1108,7 @@ def end_special_procedure(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "end_special_procedure")
         _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)
         _move(principal, case, "end_special_procedure", now=now, note=note.strip())
@@ -1122,7 +1126,7 @@ def extend(
     if not reason.strip():
         raise ValidationError(_("The applicant must be told why."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "extend")
         if days < 1 or case.extension_days + days > MAX_EXTENSION_DAYS:
             raise ValidationError(
@@ -1151,7 +1155,7 @@ def explain_delay(
     if not reason.strip():
         raise ValidationError(_("Give the reason for the delay."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         if case.closed_at is not None or case.status == Status.DRAFT:
             raise transitions.IllegalTransition(_("This case is finished."))
         ensure_may(principal, case, transitions.EXPLAIN_DELAY)
@@ -1169,7 +1173,7 @@ def issue_result(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "issue_result")
         _move(principal, case, "issue_result", now=now, note=note.strip())
         case.step_kind = "result"
@@ -1197,7 +1201,7 @@ def deliver(
             _("Check the identity document of whoever collects the result."), code="id"
         )
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         transitions.require(case.status, "deliver")
         Handover.objects.create(
             case=case,
@@ -1230,7 +1234,7 @@ def withdraw(
 ) -> Case:
     now = _now()
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         _move(principal, case, "withdraw", now=now, note=reason.strip())
         case.closed_at = now
         _close_pauses(case, CasePause.Kind.SUPPLEMENT, now)
@@ -1252,7 +1256,7 @@ def after_closing(
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         _move(principal, case, action, now=now, note=reason.strip())
         _save(case, now)
     return case
@@ -1271,7 +1275,7 @@ def terminate_overdue_deferred(principal: Principal, now: dt.datetime | None = N
     )
     for pk in ids:
         with transaction.atomic():
-            case = _lock(Case(pk=pk), None)
+            case = _lock(principal, Case(pk=pk), None)
             if case.status != Status.ACCEPTED_TOLERANT or not (
                 case.deferred_due and case.deferred_due < now
             ):
@@ -1297,7 +1301,7 @@ def record_post_check(
     if not note.strip():
         raise ValidationError(_("Record what the check found."), code="note")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         commitment = Commitment.objects.select_for_update().filter(case=case).first()
         if commitment is None or commitment.check_result != Commitment.CheckResult.PENDING:
             raise transitions.IllegalTransition(_("No commitment of this case awaits a check."))
@@ -1342,7 +1346,7 @@ def terminate(
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
     with transaction.atomic():
-        case = _lock(case, revision)
+        case = _lock(principal, case, revision)
         _move(principal, case, "terminate", now=now, note=reason.strip())
         case.closed_at = now
         _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)

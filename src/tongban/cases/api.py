@@ -387,12 +387,28 @@ def _materials(ids: list[int]) -> list[Material]:
     return _by_ids(Material, ids, _("material"))
 
 
+_POINT = Prepared(lambda pk: ServicePoint.objects.filter(pk=pk))
+_WINDOW = Prepared(lambda pk: Window.objects.filter(pk=pk))
+
+
+def _one(prepared: Prepared, pk: int | None, what: str):
+    """The row of a single id given in a request (every window action names its place)."""
+    if pk is None:
+        return None
+    found = prepared.first(pk) if -(2**63) <= pk < 2**63 else None
+    if found is None:
+        raise ValidationError(
+            _("Unknown %(what)s: %(ids)s") % {"what": what, "ids": pk}, code="unknown"
+        )
+    return found
+
+
 def _point(pk: int | None) -> ServicePoint | None:
-    return None if pk is None else _by_ids(ServicePoint, [pk], _("service point"))[0]
+    return _one(_POINT, pk, _("service point"))
 
 
 def _window(pk: int | None) -> Window | None:
-    return None if pk is None else _by_ids(Window, [pk], _("window"))[0]
+    return _one(_WINDOW, pk, _("window"))
 
 
 def _sees_internals(principal: Principal, case: Case) -> bool:
@@ -1095,8 +1111,12 @@ def _description(name: str) -> str:
 def _endpoint(name: str, spec: ActionSpec) -> Callable:
     def act(request, case_id: int, payload: spec.schema):  # type: ignore[name-defined]
         principal = _principal(request)
-        case = _case(request, case_id)
-        spec.call(principal, case, payload)
+        # Not read first: the action locks the row and checks the caller may see it.
+        case = Case(pk=case_id)
+        try:
+            spec.call(principal, case, payload)
+        except Case.DoesNotExist:
+            raise Http404("No Case matches the given query.") from None
         return _detail(principal, case)
 
     act.__name__ = f"case_{name}"

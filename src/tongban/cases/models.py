@@ -80,8 +80,14 @@ class Case(models.Model):
     item_version = models.ForeignKey(
         ItemVersion, on_delete=models.PROTECT, related_name="cases", verbose_name=_("guide version")
     )
+    # Indexed by ``case_applicant`` (applicant first); so are service_point and step_role
+    # below: every index is one more write on each action's update of the row.
     applicant = models.ForeignKey(
-        Applicant, on_delete=models.PROTECT, related_name="cases", verbose_name=_("applicant")
+        Applicant,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("applicant"),
+        db_index=False,
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,7 +107,7 @@ class Case(models.Model):
     form_data = models.JSONField(_("form"), default=dict, blank=True)
 
     status = models.CharField(
-        _("status"), max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"), max_length=32, choices=Status.choices, default=Status.DRAFT
     )
     case_type = models.CharField(
         _("case type"), max_length=16, choices=ItemVersion.CaseType.choices
@@ -116,6 +122,7 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
         verbose_name=_("accepted at"),
+        db_index=False,
     )
     window = models.ForeignKey(
         Window, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
@@ -141,7 +148,7 @@ class Case(models.Model):
     # The review process: which step of the version's steps the case is at.
     step_index = models.PositiveSmallIntegerField(default=0)
     step_kind = models.CharField(_("current step"), max_length=16, blank=True)
-    step_role = models.CharField(_("step taken by"), max_length=32, blank=True, db_index=True)
+    step_role = models.CharField(_("step taken by"), max_length=32, blank=True)
     step_agency = models.ForeignKey(
         Agency,
         on_delete=models.PROTECT,
@@ -219,6 +226,8 @@ class Case(models.Model):
             ),
             models.Index(fields=["applicant", "-created_at"], name="case_applicant"),
             models.Index(fields=["service_point", "status"], name="case_point_status"),
+            # Not ``db_index``: that adds a LIKE-pattern twin no query uses.
+            models.Index(fields=["status"], name="case_status"),
         ]
 
     def __str__(self) -> str:

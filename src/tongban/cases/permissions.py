@@ -108,6 +108,8 @@ def can_view(principal: Principal, case: Case) -> bool:
         return False
     return (
         in_agency(principal, case)
+        # a review step another agency takes (its inbox lists the case)
+        or (case.step_agency_id is not None and case.step_agency_id in principal.agency_ids())
         or case.service_point_id in principal.service_point_ids()
         or case.pickup_point_id in principal.service_point_ids()
         or is_clerk_for(principal, case)

@@ -38,6 +38,7 @@ def _visible(principal: Principal, queryset):
     points = principal.service_point_ids()
     return queryset.filter(
         Q(deciding_agency_id__in=principal.agency_ids())
+        | Q(step_agency_id__in=principal.agency_ids())
         | Q(service_point_id__in=points)
         | Q(pickup_point_id__in=points)
         | Q(submitted_by=user)
