@@ -15,3 +15,14 @@ def _fresh_working_day_calendar():
     yield
     clock.reset()
     forget_published()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread (the locale middleware
+    activates, nothing deactivates); the next test starts in the default language again."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

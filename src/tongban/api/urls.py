@@ -8,13 +8,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from tongban import __version__
+from tongban.bundles.api import router as bundles_router
 from tongban.cases.actions import StaleCase
 from tongban.cases.api import router as cases_router
 from tongban.cases.transitions import IllegalTransition as CaseIllegalTransition
 from tongban.catalog.api import router as catalog_router
 from tongban.catalog.models import PublishedVersionIsImmutable
 from tongban.core.api import ApiError
+from tongban.naming.api import router as naming_router
 from tongban.org.api import router as org_router
+from tongban.projects.api import router as projects_router
 from tongban.training.api import router as training_router
 from tongban.workdays.api import router as workdays_router
 
@@ -35,6 +38,9 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/training", training_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/cases", cases_router)
+api.add_router("/bundles", bundles_router)
+api.add_router("/naming", naming_router)
+api.add_router("/projects", projects_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):

@@ -30,7 +30,7 @@ from tongban.org import policy
 from tongban.org.models import Agency, Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 
-from . import deadlines, transitions
+from . import deadlines, hooks, transitions
 from .files import check_upload
 from .models import (
     Case,
@@ -167,8 +167,15 @@ def _record(
     pending.append(
         (f"case.{action}", {"status": [source, case.status], **(data or {})}, principal.actor)
     )
+    case.__dict__.setdefault("_pending_hooks", []).append(action)
     recipient = _applicant_user(case)
-    if tell_applicant and public and recipient is not None and recipient != principal.user:
+    if (
+        tell_applicant
+        and public
+        and recipient is not None
+        and recipient != principal.user
+        and not hooks.notice_handled_elsewhere(case, action)
+    ):
         label = transitions.ACTION_LABELS.get(action, action)
         body = _("Your case %(code)s (%(item)s): %(what)s.") % {
             "code": case.code or "",
@@ -204,8 +211,11 @@ def _move(
 
 
 def _flush_audit(case: Case) -> None:
+    """The audit entries, then the other apps' reactions (``hooks.case_acted``)."""
     for action, changes, actor in case.__dict__.pop("_pending_audit", []):
         audit.record(action, case, changes=changes, actor=actor)
+    for action in case.__dict__.pop("_pending_hooks", []):
+        hooks.case_acted.send(sender=Case, case=case, action=action)
 
 
 def _save(case: Case, now: dt.datetime) -> None:

@@ -502,6 +502,7 @@ class CombinedQuestionOut(Schema):
 
 class BundleDetailOut(BundleOut):
     questions: list[CombinedQuestionOut]
+    form_fields: list[dict] = Field(description="the one form, filled once for every item")
 
 
 class BundleGuideIn(Schema):

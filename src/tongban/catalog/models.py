@@ -465,6 +465,15 @@ class Bundle(models.Model):
     )
     items = models.ManyToManyField(Item, through="BundleItem", related_name="bundles")
     is_active = models.BooleanField(_("offered"), default=True)
+    form_fields = models.JSONField(
+        _("the one form (一表填报)"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Its fields, filled once for every item: [{"key": "capital", "label": '
+            '"注册资本（万元）", "required": true, "max_length": 100}, …]'
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -479,6 +488,14 @@ class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="bundle_entries")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    field_map = models.JSONField(
+        _("form mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The one form\'s field → this item\'s case form field: {"phone": "contact_phone"}.'
+        ),
+    )
 
     class Meta:
         ordering = ["bundle", "order", "pk"]

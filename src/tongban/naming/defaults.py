@@ -1,0 +1,202 @@
+"""Default vocabulary for the name check: forms, divisions, banned words, industry terms.
+
+Plain data, no Django imports: the seed migration and :func:`tongban.naming.services.seed`
+both read it. Sources: 《企业名称登记管理规定》(国务院令第734号, 2020 revision, in force
+2021-03-01) arts. 6–12, and 《企业名称登记管理规定实施办法》(国家市场监督管理总局令第82号,
+2023). The word lists are a starting set written from those articles, not an official
+list: a city edits them in the admin.
+"""
+
+# Organisational forms (组织形式, 第十条), longest first so that 股份有限公司 wins over 有限公司.
+# Partnership forms keep their bracketed kind, as registered: 合伙企业(有限合伙).
+FORMS: tuple[str, ...] = tuple(
+    sorted(
+        [
+            "集团股份有限公司",
+            "集团有限公司",
+            "股份有限公司",
+            "有限责任公司",
+            "有限公司",
+            "合伙企业(普通合伙)",
+            "合伙企业(有限合伙)",
+            "合伙企业(特殊普通合伙)",
+            "合伙企业",
+            "个人独资企业",
+            "农民专业合作社联合社",
+            "农民专业合作社",
+            "分公司",
+            # Forms used by sole proprietorships and unincorporated enterprises (实施办法).
+            "经营部",
+            "工作室",
+            "商行",
+            "中心",
+            "厂",
+            "店",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+
+# Provinces and the cities most often met, in full and short form. org.Region names
+# (province, city and county levels) are added at run time.
+DIVISIONS: tuple[str, ...] = (
+    "北京市", "北京", "天津市", "天津", "上海市", "上海", "重庆市", "重庆",
+    "河北省", "河北", "山西省", "山西", "辽宁省", "辽宁", "吉林省", "吉林",
+    "黑龙江省", "黑龙江", "江苏省", "江苏", "浙江省", "浙江", "安徽省", "安徽",
+    "福建省", "福建", "江西省", "江西", "山东省", "山东", "河南省", "河南",
+    "湖北省", "湖北", "湖南省", "湖南", "广东省", "广东", "海南省", "海南",
+    "四川省", "四川", "贵州省", "贵州", "云南省", "云南", "陕西省", "陕西",
+    "甘肃省", "甘肃", "青海省", "青海", "台湾省", "台湾",
+    "内蒙古自治区", "内蒙古", "广西壮族自治区", "广西", "西藏自治区", "西藏",
+    "宁夏回族自治区", "宁夏", "新疆维吾尔自治区", "新疆",
+    "香港特别行政区", "澳门特别行政区",
+    "济南市", "济南", "青岛市", "青岛", "淄博市", "淄博", "枣庄市", "枣庄",
+    "东营市", "东营", "烟台市", "烟台", "潍坊市", "潍坊", "济宁市", "济宁",
+    "泰安市", "泰安", "威海市", "威海", "日照市", "日照", "临沂市", "临沂",
+    "德州市", "德州", "聊城市", "聊城", "滨州市", "滨州", "菏泽市", "菏泽",
+    "德城区", "陵城区", "禹城市", "乐陵市", "宁津县", "庆云县", "临邑县",
+    "齐河县", "平原县", "夏津县", "武城县",
+)  # fmt: skip
+
+PROHIBITED = "prohibited"
+RESTRICTED = "restricted"
+
+# (word, kind, reason). Reasons are Chinese: they are shown to applicants as written.
+BANNED_WORDS: tuple[tuple[str, str, str], ...] = (
+    # 第十一条(一)(二): harming national dignity or interests, public interest or order.
+    ("卖国", PROHIBITED, "损害国家尊严或者利益(第十一条第一项)"),
+    ("汉奸", PROHIBITED, "损害国家尊严或者利益(第十一条第一项)"),
+    ("台独", PROHIBITED, "损害国家尊严或者利益(第十一条第一项)"),
+    ("藏独", PROHIBITED, "损害国家尊严或者利益(第十一条第一项)"),
+    ("疆独", PROHIBITED, "损害国家尊严或者利益(第十一条第一项)"),
+    ("纳粹", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("法西斯", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("恐怖", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("邪教", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("赌场", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("博彩", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("色情", PROHIBITED, "违背公序良俗(第十一条第二项、第七项)"),
+    ("黑社会", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    ("毒品", PROHIBITED, "损害社会公共利益或者妨碍社会公共秩序(第十一条第二项)"),
+    # 第十一条(三): party, state and army bodies, mass organisations, army numbers.
+    ("共产党", PROHIBITED, "使用政党名称(第十一条第三项)"),
+    ("中共", PROHIBITED, "使用政党名称简称(第十一条第三项)"),
+    ("国民党", PROHIBITED, "使用政党名称(第十一条第三项)"),
+    ("国务院", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("人大常委", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("政协", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("人民政府", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("人民法院", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("检察院", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("公安局", PROHIBITED, "使用党政机关名称(第十一条第三项)"),
+    ("解放军", PROHIBITED, "使用军队名称(第十一条第三项)"),
+    ("武警", PROHIBITED, "使用军队名称简称(第十一条第三项)"),
+    ("军区", PROHIBITED, "使用军队名称(第十一条第三项)"),
+    ("部队", PROHIBITED, "使用军队名称或者部队番号(第十一条第三项)"),
+    ("共青团", PROHIBITED, "使用群团组织名称(第十一条第三项)"),
+    ("妇联", PROHIBITED, "使用群团组织名称简称(第十一条第三项)"),
+    ("总工会", PROHIBITED, "使用群团组织名称(第十一条第三项)"),
+    ("红十字", PROHIBITED, "使用特定组织名称及标志名称(第十一条第三项)"),
+    # 第十一条(四): foreign countries and international organisations.
+    ("美国", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("日本", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("英国", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("法国", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("德国", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("俄罗斯", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("韩国", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("意大利", PROHIBITED, "使用外国国家名称(第十一条第四项)"),
+    ("联合国", PROHIBITED, "使用国际组织名称(第十一条第四项)"),
+    ("世贸", PROHIBITED, "使用国际组织名称简称(第十一条第四项)"),
+    ("欧盟", PROHIBITED, "使用国际组织名称简称(第十一条第四项)"),
+    # 第十一条(五)(六): misleading words.
+    ("驰名商标", PROHIBITED, "可能对公众造成欺骗或者误解(第十一条第五项)"),
+    ("国家级", PROHIBITED, "可能对公众造成欺骗或者误解(第十一条第五项)"),
+    ("最高级", PROHIBITED, "可能对公众造成欺骗或者误解(第十一条第五项)"),
+    # 第十二条: 中国、中华、中央、全国、国家 only with the State Council's approval.
+    ("中国", RESTRICTED, "须经国务院批准方可使用(第十二条)"),
+    ("中华", RESTRICTED, "须经国务院批准方可使用(第十二条)"),
+    ("中央", RESTRICTED, "须经国务院批准方可使用(第十二条)"),
+    ("全国", RESTRICTED, "须经国务院批准方可使用(第十二条)"),
+    ("国家", RESTRICTED, "须经国务院批准方可使用(第十二条)"),
+    ("国际", RESTRICTED, "不得含有“国际”字样,用于行业表述时须符合规定(实施办法)"),
+    # Words naming other kinds of body or a licensed trade: a prior approval is needed.
+    ("大学", RESTRICTED, "“大学”“学院”一般为学校名称,企业使用可能引人误解"),
+    ("学院", RESTRICTED, "“大学”“学院”一般为学校名称,企业使用可能引人误解"),
+    ("医院", RESTRICTED, "医疗机构名称须经卫生健康部门许可"),
+    ("银行", RESTRICTED, "金融业务须经金融监管部门批准"),
+    ("保险", RESTRICTED, "金融业务须经金融监管部门批准"),
+    ("证券", RESTRICTED, "金融业务须经金融监管部门批准"),
+    ("基金", RESTRICTED, "私募基金等业务须经备案或者批准"),
+    ("信托", RESTRICTED, "金融业务须经金融监管部门批准"),
+    ("期货", RESTRICTED, "金融业务须经金融监管部门批准"),
+    ("研究院", RESTRICTED, "可能与事业单位名称混淆"),
+    ("协会", RESTRICTED, "社会团体名称,企业不得使用"),
+    ("委员会", RESTRICTED, "机关或者社会组织名称,企业不得使用"),
+)
+
+# (term, group code, group label). Terms of one group count as the same industry in
+# the near-match checks; the group codes follow GB/T 4754 sections loosely.
+INDUSTRY_TERMS: tuple[tuple[str, str, str], ...] = (
+    ("食品", "food", "食品餐饮"),
+    ("餐饮", "food", "食品餐饮"),
+    ("餐饮管理", "food", "食品餐饮"),
+    ("餐饮服务", "food", "食品餐饮"),
+    ("饮品", "food", "食品餐饮"),
+    ("饮料", "food", "食品餐饮"),
+    ("食品科技", "food", "食品餐饮"),
+    ("酒店管理", "food", "食品餐饮"),
+    ("农业", "agriculture", "农林牧渔"),
+    ("农业科技", "agriculture", "农林牧渔"),
+    ("农业开发", "agriculture", "农林牧渔"),
+    ("种植", "agriculture", "农林牧渔"),
+    ("养殖", "agriculture", "农林牧渔"),
+    ("畜牧", "agriculture", "农林牧渔"),
+    ("科技", "tech", "科技信息"),
+    ("信息技术", "tech", "科技信息"),
+    ("网络科技", "tech", "科技信息"),
+    ("电子科技", "tech", "科技信息"),
+    ("软件", "tech", "科技信息"),
+    ("软件开发", "tech", "科技信息"),
+    ("数据服务", "tech", "科技信息"),
+    ("贸易", "trade", "批发零售"),
+    ("商贸", "trade", "批发零售"),
+    ("商业", "trade", "批发零售"),
+    ("超市", "trade", "批发零售"),
+    ("百货", "trade", "批发零售"),
+    ("进出口", "trade", "批发零售"),
+    ("建筑", "construction", "建筑工程"),
+    ("建筑工程", "construction", "建筑工程"),
+    ("建设工程", "construction", "建筑工程"),
+    ("建材", "construction", "建筑工程"),
+    ("装饰工程", "construction", "建筑工程"),
+    ("装饰", "construction", "建筑工程"),
+    ("房地产开发", "realestate", "房地产"),
+    ("房地产", "realestate", "房地产"),
+    ("置业", "realestate", "房地产"),
+    ("物业管理", "realestate", "房地产"),
+    ("物流", "logistics", "交通物流"),
+    ("运输", "logistics", "交通物流"),
+    ("货运", "logistics", "交通物流"),
+    ("仓储", "logistics", "交通物流"),
+    ("机械", "manufacturing", "制造"),
+    ("机械制造", "manufacturing", "制造"),
+    ("纺织", "manufacturing", "制造"),
+    ("化工", "manufacturing", "制造"),
+    ("新材料", "manufacturing", "制造"),
+    ("教育咨询", "education", "教育培训"),
+    ("教育科技", "education", "教育培训"),
+    ("文化传媒", "culture", "文化传媒"),
+    ("文化传播", "culture", "文化传媒"),
+    ("广告", "culture", "文化传媒"),
+    ("传媒", "culture", "文化传媒"),
+    ("企业管理", "business", "商务服务"),
+    ("企业管理咨询", "business", "商务服务"),
+    ("商务咨询", "business", "商务服务"),
+    ("人力资源", "business", "商务服务"),
+    ("投资", "business", "商务服务"),
+    ("医疗器械", "health", "医药健康"),
+    ("医药", "health", "医药健康"),
+    ("健康管理", "health", "医药健康"),
+)
