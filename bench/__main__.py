@@ -22,6 +22,7 @@ def main() -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     from bench import (
         audit_append,
+        bundles_submit,
         cases_accept,
         cases_volume,
         catalog_guide,
@@ -34,6 +35,7 @@ def main() -> int:
     catalog_guide.run()
     deadlines.run()
     cases_accept.run()
+    bundles_submit.run()
     cases_volume.run()
     return 0
 

@@ -48,13 +48,16 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server() -> Iterator[int]:
+def server(access_log: str | None = None) -> Iterator[int]:
     """Two sync workers, as deploy.md allows; yields the port.
 
     Not gthread: deploy.md's 4 threads per worker accepted 215–230 cases/s here where sync
     workers accepted 300 (the threads contend for the GIL; the cores are busy anyway).
     The clients send ``Connection: close``, as nginx does without upstream keep-alive
-    (sync workers close every connection after one answer in any case)."""
+    (sync workers close every connection after one answer in any case).
+
+    ``access_log``: a file for gunicorn's access log, one line per request with the time
+    the worker spent on it in microseconds (``server_times`` reads it)."""
     port = _free_port()
     connections.close_all()  # the workers open their own connections
     env = {**os.environ, "TONGBAN_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
@@ -63,6 +66,8 @@ def server() -> Iterator[int]:
             sys.executable, "-m", "gunicorn", "tongban.wsgi:application",
             "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
             "--log-level", "warning",
+            *(["--access-logfile", access_log, "--access-logformat", "%(U)s %(s)s %(D)s"]
+              if access_log else []),
         ],
         env=env,
     )  # fmt: skip
@@ -171,7 +176,7 @@ def measure_latency(name: str, port: int, paths: list[str], cookie: str) -> None
 
 def post_rate(port: int, paths: list[str], body: str, cookie: str, seconds: int) -> float:
     """POST ``body`` to each of ``paths`` once, in order, from 16 wrk connections for
-    ``seconds``; requests per second. Raises if the paths ran out (a repeat would fail)."""
+    ``seconds`` or until the paths run out; requests per second."""
     listed = ", ".join(f'"{path}"' for path in paths)
     script = (
         f"local paths = {{{listed}}}\n"
@@ -186,9 +191,14 @@ def post_rate(port: int, paths: list[str], body: str, cookie: str, seconds: int)
         f"  headers['X-CSRFToken'] = '{CSRF_SECRET}'\n"
         "end\n"
         "request = function()\n"
-        "  local path = paths[n] or '/ran-out-of-paths'\n"
+        "  local path = paths[n]\n"
         "  n = n + 2\n"
+        # out of paths: the thread stops after a harmless request (a repeat would fail)
+        "  if path == nil then done = true; return wrk.format('GET', '/api/v1/health') end\n"
         f"  return wrk.format('POST', path, headers, '{body}')\n"
+        "end\n"
+        "response = function(status, headers, body)\n"
+        "  if done then wrk.thread:stop() end\n"
         "end\n"
     )
     output = _run_wrk(port, script, cookie, seconds)
@@ -197,3 +207,21 @@ def post_rate(port: int, paths: list[str], body: str, cookie: str, seconds: int)
 
 def has_wrk() -> bool:
     return shutil.which("wrk") is not None
+
+
+def server_times(access_log: str, path_contains: str, skip: int = 0) -> list[float]:
+    """Milliseconds the workers spent per request (queueing before a worker took it not
+    counted): the access log's lines for paths containing ``path_contains``, after the
+    first ``skip`` of them (a warm-up)."""
+    with open(access_log) as log:
+        times = [
+            int(parts[2]) / 1000
+            for parts in (line.split() for line in log)
+            if len(parts) == 3 and path_contains in parts[0] and parts[1].startswith("2")
+        ]
+    return times[skip:]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]

@@ -1,6 +1,12 @@
 """Shared test set-up. Tests run in the default language, Simplified Chinese."""
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in bench/, never in unit tests: no per-example deadline (a busy CI
+# machine made a calendar property test fail on time, not on its property).
+settings.register_profile("tongban", deadline=None)
+settings.load_profile("tongban")
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +32,13 @@ def _default_language():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _close_numbering_connections():
+    """Case numbers have a connection of their own on PostgreSQL: closed after each test,
+    so none is left open when the test database is dropped."""
+    yield
+    from tongban.cases.numbering import close_connections
+
+    close_connections()

@@ -177,3 +177,41 @@ def test_someone_else_cannot_act_on_the_application(bw):
     parent = _start(bw)
     with pytest.raises(actions.PermissionDenied):
         actions.submit(bw.base.p(stranger), parent)
+
+
+def test_a_company_name_is_checked_before_anything_is_submitted(bw):
+    from tongban.catalog.models import Bundle
+    from tongban.naming import services as naming
+
+    fields = [dict(f) for f in bw.bundle.form_fields]
+    fields[0]["check"] = "enterprise_name"
+    Bundle.objects.filter(pk=bw.bundle.pk).update(form_fields=fields)
+    bw.bundle.refresh_from_db()
+    naming.register_name("德州市鑫源食品有限公司")
+    with pytest.raises(ValidationError) as refused:
+        _start(bw)
+    assert "企业名称：" in str(refused.value) and not BundleCase.objects.exists()
+    parent = _start(bw, form={**FORM, "company": "德州市青禾食品有限公司"})
+    # registered by someone else while the draft waited: the submission is refused too
+    naming.register_name("德州市青禾食品有限公司")
+    with pytest.raises(ValidationError):
+        _complete(bw, parent)
+    parent.refresh_from_db()
+    assert parent.status == BundleStatus.DRAFT
+
+
+def test_the_one_form_replaces_the_application_forms_it_covers(bw):
+    from tongban.catalog.models import BundleItem
+
+    BundleItem.objects.filter(bundle=bw.bundle).update(covers=["食品经营许可申请书"])
+    parent = _start(bw)
+    assert [gap["material"] for gap in actions.missing(parent)] == ["法定代表人身份证明"]
+    received = [
+        m
+        for case in _cases(parent)
+        for m in case.materials.filter(material__name="食品经营许可申请书")
+    ]
+    assert len(received) == 3
+    assert {m.sha256 for m in received} == {received[0].sha256}  # one document, stored once
+    assert received[0].content_type == "application/pdf"
+    assert received[0].file.read().startswith(b"%PDF")

@@ -179,3 +179,18 @@ def test_search_api_pages_go_on_past_the_first(restaurant):
     assert not {i["code"] for i in first["items"]} & {i["code"] for i in second["items"]}
     everything = search.search("餐饮", limit=100)
     assert search.search("餐饮", limit=10, offset=10) == everything[10:20]
+
+
+def test_a_question_the_bundle_answers_is_not_asked(restaurant):
+    """E.g. a start-up's seal: always a new company's first set (and so free)."""
+    Bundle.objects.filter(pk=restaurant.pk).update(preset_answers={"网络销售?": "是"})
+    detail = Client().get("/api/v1/catalog/bundles/OPEN-RESTAURANT").json()
+    assert [q["text"] for q in detail["questions"]] == ["经营场所权属?"]
+    body = Client().post(
+        "/api/v1/catalog/bundles/OPEN-RESTAURANT/guide",
+        {"answers": {"经营场所权属?": "租赁"}},
+        content_type="application/json",
+    )
+    assert body.status_code == 200
+    names = [m["name"] for m in body.json()["materials"]]
+    assert "网站备案信息" in names  # what the bundle's answer "是" requires

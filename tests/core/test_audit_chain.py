@@ -183,3 +183,27 @@ def test_entry_written_in_a_rolled_back_transaction_disappears_with_it():
         raise RuntimeError
     assert AuditEntry.objects.count() == 2
     assert audit.verify_chain() == (2, None)
+
+
+def test_deferred_entries_are_appended_together_in_order_and_verify():
+    audit.record("test.before", object_type="test.thing", object_id="0")
+    with audit.deferred():
+        for i in range(1, 4):
+            audit.record("test.step", object_type="test.thing", object_id=str(i))
+        # nothing in the chain yet: the head is not locked while the work goes on
+        assert AuditEntry.objects.count() == 1
+        with audit.deferred():  # an inner block joins the outer one
+            audit.record("test.inner", object_type="test.thing", object_id="4")
+        assert AuditEntry.objects.count() == 1
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [e.object_id for e in entries] == ["0", "1", "2", "3", "4"]
+    assert [e.sequence for e in entries] == [1, 2, 3, 4, 5]
+    assert audit.verify_chain() == (5, None)
+    assert AuditHead.objects.get().last_sequence == 5
+
+
+def test_a_failed_deferred_block_appends_nothing():
+    with pytest.raises(RuntimeError), audit.deferred():
+        audit.record("test.lost", object_type="test.thing", object_id="1")
+        raise RuntimeError("the change failed")
+    assert not AuditEntry.objects.exists()

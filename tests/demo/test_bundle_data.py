@@ -18,7 +18,7 @@ def test_demo_bundles_and_search():
     assert Bundle.objects.count() >= 12
     assert Bundle.objects.filter(theme="construction").count() == 4
     startup = Bundle.objects.get(code="YJS-QYKB")
-    assert startup.entries.count() == 7
+    assert startup.entries.count() == 8  # licence, seal, tax, invoices, 3 insurances, bank
     assert "开办餐饮店一件事" in _top("我想开饭店")
     assert "企业设立登记" in _top("yyzz")
     assert _top("开公司")[0] == "企业开办一件事"

@@ -8,6 +8,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from tongban import __version__
+from tongban.archive.api import router as archive_router
 from tongban.bundles.api import router as bundles_router
 from tongban.cases.actions import StaleCase
 from tongban.cases.api import router as cases_router
@@ -41,6 +42,7 @@ api.add_router("/cases", cases_router)
 api.add_router("/bundles", bundles_router)
 api.add_router("/naming", naming_router)
 api.add_router("/projects", projects_router)
+api.add_router("/archive", archive_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):

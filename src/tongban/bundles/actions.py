@@ -5,11 +5,15 @@ changed through the cases app's own actions (so each keeps its history, audit en
 deadlines), and the parent is audited too.
 """
 
+import contextlib
+import contextvars
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +26,8 @@ from tongban.catalog.models import Bundle, BundleItem
 from tongban.core import audit, sql
 from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
+from tongban.core.pdf import Section, build_document
+from tongban.naming.services import REFUSED, check_name
 from tongban.org import policy
 from tongban.org.models import Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
@@ -31,6 +37,11 @@ from .models import BundleCase, BundleMember, BundleStatus
 from .status import MemberState, derive, outcome_after
 
 _MEMBER = sql.Prepared(lambda case_id: BundleMember.objects.filter(case_id=case_id))
+# The application an action of this module is changing part by part: its parts' own
+# actions do not refresh it each time (the action refreshes it once, at its end).
+_following: contextvars.ContextVar[frozenset[int]] = contextvars.ContextVar(
+    "bundle_following", default=frozenset()
+)
 
 
 def _check_form(bundle: Bundle, form_data: Any) -> dict[str, str]:
@@ -56,12 +67,42 @@ def _check_form(bundle: Bundle, form_data: Any) -> dict[str, str]:
             problems.append(_("%(field)s is too long") % {"field": field.get("label", key)})
         if value:
             cleaned[key] = value
+            problems.extend(_field_check(field, value))
     if problems:
         raise ValidationError(
             _("The form is not complete: %(problems)s.") % {"problems": "; ".join(problems)},
             code="form",
         )
     return cleaned
+
+
+def _field_check(field: dict, value: str) -> list[str]:
+    """A field's own check, named in the bundle's form (``"check": "enterprise_name"``):
+    a company name is checked as 名称自主申报 requires before anything is submitted."""
+    if field.get("check") != "enterprise_name":
+        return []
+    result = check_name(value)
+    if result.outcome != REFUSED:
+        return []
+    return [
+        f"{field.get('label', field['key'])}：{finding.message}"
+        for finding in result.findings
+        if finding.severity == REFUSED
+    ]
+
+
+def _form_pdf(bundle: Bundle, form: dict[str, str], applicant: Applicant) -> bytes:
+    """The one form as filled, attached to every application form it replaces."""
+    lines = [
+        f"{field.get('label', field['key'])}：{form.get(field['key'], '')}"
+        for field in bundle.form_fields
+    ]
+    return build_document(
+        bundle.name,
+        _("The one form (一表填报) — %(applicant)s") % {"applicant": applicant.name},
+        [Section(_("Filled in"), lines)],
+        _("Filled in online once for every service of the bundle."),
+    )
 
 
 def _mapped(form: dict[str, str], field_map: dict[str, str]) -> dict[str, str]:
@@ -103,9 +144,12 @@ def start(
         ) from None
     if not guide.guides:
         raise ValidationError(_("This bundle cannot be applied for now."), code="not_offered")
-    maps = dict(BundleItem.objects.filter(bundle=bundle).values_list("item_id", "field_map"))
+    entries = {entry.item_id: entry for entry in BundleItem.objects.filter(bundle=bundle)}
+    form_pdf = (
+        _form_pdf(bundle, form, applicant) if any(e.covers for e in entries.values()) else b""
+    )
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         parent = BundleCase.objects.create(
             bundle=bundle,
             applicant=applicant,
@@ -115,23 +159,50 @@ def start(
         )
         for order, item_guide in enumerate(guide.guides):
             version = item_guide.version
+            entry = entries.get(version.item_id)
             case = case_actions.start_application(
                 principal,
                 version.item,
                 applicant=applicant,
                 channel=channel,
                 answers=[option.pk for option in item_guide.answers],
-                form_data=_mapped(form, maps.get(version.item_id) or {}),
+                form_data=_mapped(form, entry.field_map if entry else {}),
                 service_point=service_point,
                 window=window,
             )
             BundleMember.objects.create(bundle_case=parent, case=case, order=order)
+            covered = set(entry.covers) if entry else set()
+            for material in item_guide.materials:
+                if material.name in covered:
+                    stream = io.BytesIO(form_pdf)
+                    case_actions.attach_material(
+                        principal, case, material, stream, name=f"{bundle.name}-一表填报.pdf"
+                    )
         audit.record("bundle.start", parent, changes={"bundle": bundle.code})
     return parent
 
 
+_LOCKED = sql.Prepared(
+    lambda pk: (
+        BundleCase.objects.select_for_update(of=("self",))
+        .select_related("bundle", "applicant")
+        .filter(pk=pk)
+    )
+)
+_APPLICATION = sql.Prepared(
+    lambda pk: BundleCase.objects.select_related("bundle", "applicant").filter(pk=pk)
+)
+
+
+def application(pk: int) -> BundleCase | None:
+    """An application with its bundle and applicant (one statement, compiled once)."""
+    return _APPLICATION.first(pk) if -(2**63) <= pk < 2**63 else None
+
+
 def _lock(principal: Principal, parent: BundleCase) -> BundleCase:
-    locked = BundleCase.objects.select_for_update().select_related("bundle").get(pk=parent.pk)
+    locked = _LOCKED.first(parent.pk)
+    if locked is None:
+        raise BundleCase.DoesNotExist(f"application {parent.pk} does not exist")
     if not may_view(principal, locked):
         raise PermissionDenied(_("You can only see your own applications."))
     return locked
@@ -152,8 +223,23 @@ def may_view(principal: Principal, parent: BundleCase) -> bool:
     )
 
 
+_MEMBERS = sql.Prepared(
+    lambda pk: (
+        BundleMember.objects.filter(bundle_case_id=pk)
+        .select_related("case__item_version", "case__deciding_agency")
+        .order_by("order", "pk")
+    )
+)
+_STATES = sql.Prepared(
+    lambda pk: BundleMember.objects.filter(bundle_case_id=pk).values(
+        "outcome", status=F("case__status"), promised_due=F("case__promised_due")
+    )
+)
+
+
 def members(parent: BundleCase) -> list[BundleMember]:
-    return list(parent.members.select_related("case__item_version", "case__deciding_agency"))
+    """The parts, in the bundle's order, with their cases (one statement, compiled once)."""
+    return _MEMBERS.rows(parent.pk)
 
 
 def attach_shared(
@@ -166,7 +252,7 @@ def attach_shared(
     content = upload.read()
     key = catalog_bundles.material_key(material_name)
     attached = 0
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         parent = _lock(principal, parent)
         for member in members(parent):
             case = member.case
@@ -186,12 +272,14 @@ def attach_shared(
     return attached
 
 
-def missing(parent: BundleCase) -> list[dict]:
+def missing(parent: BundleCase, *, include_deferrable: bool = True) -> list[dict]:
     """The materials still missing, merged as the bundle's guide merges them: each once,
     with the parts it serves."""
     merged: dict[str, dict] = {}
     for member in members(parent):
-        for material in case_actions.missing_materials(member.case):
+        for material in case_actions.missing_materials(
+            member.case, include_deferrable=include_deferrable
+        ):
             entry = merged.setdefault(
                 catalog_bundles.material_key(material.name),
                 {"material": material.name, "necessity": material.necessity, "parts": []},
@@ -223,9 +311,29 @@ def _due(parent: BundleCase, cases: list[Case], now) -> Any:
 
 
 def submit(principal: Principal, parent: BundleCase, *, revision: int | None = None) -> BundleCase:
-    """Every member submitted at once; the parent gets its code and promise."""
+    """Every part submitted at once; the parent gets its code and promise. A part with a
+    material missing refuses the whole submission, naming every gap of every part."""
+    try:
+        return _submit(principal, parent, revision)
+    except ValidationError as refused:
+        if refused.code != "missing_material":
+            raise
+        # Named after the rollback, all at once (the parts' own checks stop at the first).
+        gaps = missing(parent, include_deferrable=False)
+        raise ValidationError(
+            _("Materials are missing: %(list)s.")
+            % {
+                "list": "; ".join(
+                    f"{g['material']} ({', '.join(p['item'] for p in g['parts'])})" for g in gaps
+                )
+            },
+            code="incomplete",
+        ) from None
+
+
+def _submit(principal: Principal, parent: BundleCase, revision: int | None) -> BundleCase:
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         parent = _lock(principal, parent)
         if revision is not None and revision != parent.revision:
             raise case_actions.StaleCase(
@@ -236,19 +344,10 @@ def submit(principal: Principal, parent: BundleCase, *, revision: int | None = N
             raise case_actions.transitions.IllegalTransition(
                 _("This application has already been submitted.")
             )
-        gaps = missing(parent)
-        if gaps:
-            raise ValidationError(
-                _("Materials are missing: %(list)s.")
-                % {
-                    "list": "; ".join(
-                        f"{g['material']} ({', '.join(p['item'] for p in g['parts'])})"
-                        for g in gaps
-                    )
-                },
-                code="incomplete",
-            )
-        submitted = [case_actions.submit(principal, member.case) for member in members(parent)]
+        _check_form(parent.bundle, parent.form_data)  # e.g. a name registered meanwhile
+        parts = members(parent)
+        with _acting_on(parts), case_actions.batch():
+            submitted = [case_actions.submit(principal, member.case) for member in parts]
         parent.submitted_at = now
         parent.code = f"YJS{timezone.localdate(now):%Y%m%d}{parent.pk:06d}"
         parent.due = _due(parent, submitted, now)
@@ -259,8 +358,19 @@ def submit(principal: Principal, parent: BundleCase, *, revision: int | None = N
     return parent
 
 
+@contextlib.contextmanager
+def _acting_on(parts: list[BundleMember]) -> Iterator[None]:
+    """The parts' own actions do not refresh the application each time; the caller
+    refreshes it once at its end."""
+    token = _following.set(frozenset(member.case_id for member in parts))
+    try:
+        yield
+    finally:
+        _following.reset(token)
+
+
 def _refresh(parent: BundleCase) -> None:
-    rows = list(parent.members.values_list("case__status", "outcome", "case__promised_due"))
+    rows = [(r["status"], r["outcome"], r["promised_due"]) for r in _STATES.rows(parent.pk)]
     states = [MemberState(status, outcome) for status, outcome, _due in rows]
     if not parent.bundle.promised_limit and parent.submitted_at is not None:
         # Without a promise of its own, the bundle is due when its last part is: known
@@ -311,7 +421,7 @@ def deliver_all(
     service_point: ServicePoint | None = None,
 ) -> list[Case]:
     """The results of all parts handed over together at one window (统一窗口出件)."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         parent = _lock(principal, parent)
         parts = members(parent)
         if parent.status != BundleStatus.RESULTS_READY:
@@ -324,16 +434,19 @@ def deliver_all(
                 % {"parts": ", ".join(waiting) or "—"}
             )
         ready = [m.case for m in parts if m.case.status == Status.RESULT_ISSUED]
-        return [
-            case_actions.deliver(
-                principal,
-                case,
-                recipient_name=recipient_name,
-                id_checked=id_checked,
-                service_point=service_point,
-            )
-            for case in ready
-        ]
+        with _acting_on(parts), case_actions.batch():
+            delivered = [
+                case_actions.deliver(
+                    principal,
+                    case,
+                    recipient_name=recipient_name,
+                    id_checked=id_checked,
+                    service_point=service_point,
+                )
+                for case in ready
+            ]
+        _refresh(parent)
+        return delivered
 
 
 # ------------------------------------------------------------------ following the cases
@@ -347,6 +460,23 @@ def _member_of(case: Case) -> BundleMember | None:
     return cached
 
 
+def application_of(case: Case) -> BundleCase | None:
+    """The bundle application a case is a part of, if any."""
+    member = _member_of(case)
+    if member is None:
+        return None
+    return BundleCase.objects.select_related("bundle", "applicant").get(pk=member.bundle_case_id)
+
+
+def filled_form(parent: BundleCase) -> list[tuple[str, str]]:
+    """The one form as filled: (label, value) in the bundle's field order."""
+    return [
+        (field.get("label", field["key"]), parent.form_data.get(field["key"], ""))
+        for field in parent.bundle.form_fields
+        if parent.form_data.get(field["key"])
+    ]
+
+
 def _combined_notice_handler(case: Case, action: str) -> bool:
     return action == "request_supplement" and _member_of(case) is not None
 
@@ -354,6 +484,8 @@ def _combined_notice_handler(case: Case, action: str) -> bool:
 def on_case_acted(sender, case: Case, action: str, **_kwargs) -> None:
     """A member case changed: its outcome, the parent's status, and for a supplement one
     notice listing every gap of every part (一次性告知, across the bundle)."""
+    if case.pk in _following.get():
+        return  # a part its application is acting on right now (it refreshes itself)
     member = _member_of(case)
     if member is None:
         return

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
@@ -104,7 +105,9 @@ def _out(parent: BundleCase) -> dict:
 
 
 def _application(request, pk: int) -> BundleCase:
-    parent = get_object_or_404(BundleCase.objects.select_related("bundle", "applicant"), pk=pk)
+    parent = actions.application(pk)
+    if parent is None:
+        raise Http404("No application matches the given query.")
     if not actions.may_view(request.principal, parent):
         raise policy.OutOfScope(_("You can only see your own applications."))
     return parent
@@ -179,8 +182,7 @@ def upload_material(request, application_id: int, material: Form[str], file: Fil
 def submit_application(request, application_id: int, payload: RevisionIn):
     """Every part submitted at once; refused, naming every gap, while any is missing."""
     parent = _application(request, application_id)
-    actions.submit(request.principal, parent, revision=payload.revision)
-    return _out(_application(request, application_id))
+    return _out(actions.submit(request.principal, parent, revision=payload.revision))
 
 
 @router.post(

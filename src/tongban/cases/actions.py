@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,11 +29,10 @@ from tongban.org import policy
 from tongban.org.models import Agency, Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 
-from . import deadlines, hooks, transitions
+from . import deadlines, hooks, numbering, transitions
 from .files import check_upload
 from .models import (
     Case,
-    CaseCounter,
     CaseEvent,
     CaseMaterial,
     CasePause,
@@ -75,6 +73,26 @@ class StaleCase(ValidationError):
 _as_of: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("as_of", default=None)
 
 
+# Set by ``batch()``: the actions run inside a caller's transaction that fails as a whole.
+_batched: contextvars.ContextVar[bool] = contextvars.ContextVar("cases_batched", default=False)
+
+
+@contextlib.contextmanager
+def batch() -> Iterator[None]:
+    """Several actions in one transaction of the caller's that fails as a whole (a bundle's
+    parts submitted together): each action then opens no savepoint of its own — two round
+    trips fewer per action — since a failure of one aborts them all anyway."""
+    token = _batched.set(True)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
+
+
+def _transaction():
+    return transaction.atomic(savepoint=not _batched.get())
+
+
 def _now() -> dt.datetime:
     return _as_of.get() or timezone.now()
 
@@ -95,7 +113,7 @@ def as_of(moment: dt.datetime) -> Iterator[None]:
 _LOCKED = sql.Prepared(
     lambda pk: (
         Case.objects.select_for_update(of=("self",))
-        .select_related("deciding_agency", "service_point", "applicant__account")
+        .select_related("item", "deciding_agency", "service_point", "applicant__account")
         .filter(pk=pk)
     )
 )
@@ -306,12 +324,7 @@ def _check_window(window: Window | None, agency: Agency) -> None:
 def _next_code(case: Case, now: dt.datetime) -> str:
     day = timezone.localdate(now)
     prefix = case.item.impl_code
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
-        prefix=prefix, day=day
-    )
-    CaseCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    return f"{prefix}{day:%Y%m%d}{counter.last:04d}"
+    return f"{prefix}{day:%Y%m%d}{numbering.next_number(prefix, day):04d}"
 
 
 _RECEIVED = sql.Prepared(
@@ -430,7 +443,7 @@ def start_application(
     answers = list(answers)
     if answers:
         case.answers = _check_answers(version, answers)
-    with transaction.atomic():
+    with _transaction():
         case.on_behalf = principal.user is None or principal.user != applicant.account
         case.save()
         _record(principal, case, "create", source="", now=now, public=False)
@@ -447,7 +460,7 @@ def update_draft(
     revision: int | None = None,
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         if case.status not in {Status.DRAFT, Status.NEEDS_SUPPLEMENT}:
             raise transitions.IllegalTransition(
@@ -479,7 +492,7 @@ def attach_material(
     now = _now()
     name = name or getattr(upload, "name", "") or "file"
     checked = check_upload(upload, name)
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         if case.status not in {
             Status.DRAFT,
@@ -525,7 +538,7 @@ def attach_material(
 
 def submit(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "submit")
         case.answers = _check_answers(case.item_version, case.answers)
@@ -559,7 +572,7 @@ def request_supplement(
     materials = list(materials)
     conditions = [c.strip() for c in conditions if c.strip()]
     problems = {int(k): str(v).strip() for k, v in (problems or {}).items() if str(v).strip()}
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "request_supplement")
         guide = _guide_of(case)
@@ -637,7 +650,7 @@ def _close_pauses(case: Case, kind: str, now: dt.datetime) -> None:
 def supply(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     """The applicant has supplied what the notice asked for: back to acceptance review."""
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "supply")
         request = case.supplements.filter(answered_at__isnull=True).last()
@@ -698,7 +711,7 @@ def accept(
 ) -> Case:
     """受理: everything required is here; the decision clock starts the next working day."""
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept")
         _require_complete(case)
@@ -721,7 +734,7 @@ def accept_tolerant(
     """容缺受理: main materials complete, the listed secondary ones follow by ``due``."""
     now = _now()
     deferred = list(deferred)
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_tolerant")
         if not deferred:
@@ -800,7 +813,7 @@ def accept_on_commitment(
     materials = list(materials)
     if not text.strip():
         raise ValidationError(_("The signed commitment text is required."), code="empty")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_on_commitment")
         missing_now = missing_materials(case)
@@ -833,7 +846,7 @@ def accept_on_commitment(
 
 def supply_deferred(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "supply_deferred")
         request = case.supplements.filter(
@@ -876,7 +889,7 @@ def _propose(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the refusal."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, action)
         if action == "propose_denial":
@@ -935,7 +948,7 @@ def _decide_refusal(
     principal: Principal, case: Case, action: str, note: str, revision: int | None
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, action)
         request = _pending_refusal(case)
@@ -996,7 +1009,7 @@ def complete_step(
 ) -> Case:
     """A review step done: the next step's role takes the case."""
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "complete_step")
         steps = steps_for(case.item_version, case.deciding_agency)
@@ -1028,7 +1041,7 @@ def approve(
     revision: int | None = None,
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "approve")
         _require_decision_step(case)
@@ -1058,7 +1071,7 @@ def deny(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reasons for the refusal."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "deny")
         _require_decision_step(case)
@@ -1084,7 +1097,7 @@ def start_special_procedure(
         raise ValidationError(_("Choose one of the special procedures of Art. 45."), code="form")
     if expected_days < 1:
         raise ValidationError(_("Tell the applicant how long it will take."), code="form")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "start_special_procedure")
         case.has_pauses = True
@@ -1117,7 +1130,7 @@ def end_special_procedure(
     principal: Principal, case: Case, *, note: str = "", revision: int | None = None
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "end_special_procedure")
         _close_pauses(case, CasePause.Kind.SPECIAL_PROCEDURE, now)
@@ -1135,7 +1148,7 @@ def extend(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("The applicant must be told why."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "extend")
         if days < 1 or case.extension_days + days > MAX_EXTENSION_DAYS:
@@ -1164,7 +1177,7 @@ def explain_delay(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reason for the delay."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         if case.closed_at is not None or case.status == Status.DRAFT:
             raise transitions.IllegalTransition(_("This case is finished."))
@@ -1182,7 +1195,7 @@ def issue_result(
     principal: Principal, case: Case, *, note: str = "", revision: int | None = None
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "issue_result")
         _move(principal, case, "issue_result", now=now, note=note.strip())
@@ -1210,7 +1223,7 @@ def deliver(
         raise ValidationError(
             _("Check the identity document of whoever collects the result."), code="id"
         )
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "deliver")
         Handover.objects.create(
@@ -1243,7 +1256,7 @@ def withdraw(
     principal: Principal, case: Case, *, reason: str = "", revision: int | None = None
 ) -> Case:
     now = _now()
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         _move(principal, case, "withdraw", now=now, note=reason.strip())
         case.closed_at = now
@@ -1265,7 +1278,7 @@ def after_closing(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         _move(principal, case, action, now=now, note=reason.strip())
         _save(case, now)
@@ -1284,7 +1297,7 @@ def terminate_overdue_deferred(principal: Principal, now: dt.datetime | None = N
         )
     )
     for pk in ids:
-        with transaction.atomic():
+        with _transaction():
             case = _lock(principal, Case(pk=pk), None)
             if case.status != Status.ACCEPTED_TOLERANT or not (
                 case.deferred_due and case.deferred_due < now
@@ -1310,7 +1323,7 @@ def record_post_check(
     now = _now()
     if not note.strip():
         raise ValidationError(_("Record what the check found."), code="note")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         commitment = Commitment.objects.select_for_update().filter(case=case).first()
         if commitment is None or commitment.check_result != Commitment.CheckResult.PENDING:
@@ -1355,7 +1368,7 @@ def terminate(
     now = _now()
     if not reason.strip():
         raise ValidationError(_("Give the reason."), code="reason")
-    with transaction.atomic():
+    with _transaction():
         case = _lock(principal, case, revision)
         _move(principal, case, "terminate", now=now, note=reason.strip())
         case.closed_at = now

@@ -121,8 +121,11 @@ def load(bundle: Bundle, today: dt.date | None = None) -> LoadedBundle:
         ),
     )
     combined: dict[str, CombinedQuestion] = {}
+    preset = bundle.preset_answers or {}
     for version in versions:
         for question in version.questions.all():
+            if question.text in preset:
+                continue  # the bundle answers it (``Bundle.preset_answers``)
             entry = combined.setdefault(question.text, CombinedQuestion(question.text, []))
             entry.questions.append(question)
             for option in question.options.all():
@@ -168,6 +171,7 @@ def narrow(loaded: LoadedBundle, answers: dict[str, str]) -> BundleGuide:
     missing = unanswered(loaded, answers)
     if missing:
         raise IncompleteAnswers(missing)
+    answers = {**answers, **(loaded.bundle.preset_answers or {})}
     prefetch_related_objects(
         loaded.versions,
         Prefetch(

@@ -465,6 +465,15 @@ class Bundle(models.Model):
     )
     items = models.ManyToManyField(Item, through="BundleItem", related_name="bundles")
     is_active = models.BooleanField(_("offered"), default=True)
+    preset_answers = models.JSONField(
+        _("answers the bundle gives"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Questions the bundle itself answers, not asked of the applicant (question text → "
+            "answer text), e.g. a start-up's seal is always a new company's first (free) set."
+        ),
+    )
     form_fields = models.JSONField(
         _("the one form (一表填报)"),
         default=list,
@@ -488,6 +497,15 @@ class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="bundle_entries")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    covers = models.JSONField(
+        _("materials the one form replaces"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Names of this item's application forms that the bundle's one form replaces: the "
+            "filled form is attached to them as a PDF, never asked for again."
+        ),
+    )
     field_map = models.JSONField(
         _("form mapping"),
         default=dict,

@@ -4,6 +4,8 @@ Callers use :func:`record` inside the transaction of the change, so the entry ex
 exactly when the change does.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import hmac
 import json
@@ -79,32 +81,73 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:255]
+    entry = AuditEntry(
+        recorded_at=timezone.now(),
+        actor_user_id=actor.user_id,
+        actor_label=actor.label[:150],
+        actor_role=actor.role[:64],
+        object_type=object_type,
+        object_id=object_id[:64],
+        object_label=object_label[:255],
+        action=action,
+        changes=_jsonable(changes or {}),
+        request_id=current_request_id(),
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)  # appended at the end of ``deferred()``
+    else:
+        _append([entry])
+    return entry
+
+
+# Entries waiting for the end of a ``deferred()`` block, in the order they were recorded.
+_pending: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "audit_pending", default=None
+)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Entries recorded inside the block are appended together when it ends, still inside
+    the caller's transaction (nothing is appended if the block fails).
+
+    The chain's head row stays locked from an append to the commit, and every change in
+    the system appends: an action that changes many things (a bundle's seven cases) would
+    otherwise hold it for all its work, and everyone else would wait. A block inside
+    another joins the outer one.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set([])
+    try:
+        yield
+        entries = _pending.get()
+    finally:
+        _pending.reset(token)
+    if entries:
+        _append(entries)
+
+
+def _append(entries: list[AuditEntry]) -> None:
     # No savepoint: inside the caller's transaction a failure aborts the whole action anyway.
     with transaction.atomic(savepoint=False):
         head = _HEAD.first(1)
         if head is None:
             head = AuditHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS_HASH)
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            recorded_at=timezone.now(),
-            actor_user_id=actor.user_id,
-            actor_label=actor.label[:150],
-            actor_role=actor.role[:64],
-            object_type=object_type,
-            object_id=object_id[:64],
-            object_label=object_label[:255],
-            action=action,
-            changes=_jsonable(changes or {}),
-            request_id=current_request_id(),
-            previous_hash=head.last_hash,
-        )
-        entry.entry_hash = entry_digest(entry)
-        sql.insert(entry)
-        head.last_sequence = entry.sequence
-        head.last_hash = entry.entry_hash
-        head.head_mac = head_digest(entry.sequence, entry.entry_hash)
+        for entry in entries:
+            entry.sequence = head.last_sequence + 1
+            entry.previous_hash = head.last_hash
+            entry.entry_hash = entry_digest(entry)
+            head.last_sequence = entry.sequence
+            head.last_hash = entry.entry_hash
+        if len(entries) == 1:
+            sql.insert(entries[0])
+        else:
+            sql.insert_many(entries)
+        head.head_mac = head_digest(head.last_sequence, head.last_hash)
         sql.update(head, ["last_sequence", "last_hash", "head_mac"])
-    return entry
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

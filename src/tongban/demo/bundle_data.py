@@ -22,6 +22,7 @@ BUNDLES = [
             "单位社会保险登记",
             "单位基本医疗保险参保登记",
             "住房公积金单位缴存登记",
+            "企业银行开户预约",
         ],
     ),
     (
@@ -204,4 +205,45 @@ SYNONYMS = {
     "残疾证": "残疾人证",
     "网吧": "互联网上网服务",
     "办证": "许可",
+}
+
+
+# The one form (一表填报) of a bundle, and what it does for each item: the case form fields
+# it fills, and the item's own application form it replaces (attached as a PDF).
+_START_UP_MAP = {
+    "legal_rep": "contact_name",
+    "phone": "contact_phone",
+    "address": "address",
+    "company": "description",
+}
+BUNDLE_FORMS = {
+    "YJS-QYKB": {
+        "form_fields": [
+            {
+                "key": "company",
+                "label": "企业名称",
+                "required": True,
+                "max_length": 100,
+                "check": "enterprise_name",
+            },
+            {"key": "capital", "label": "注册资本（万元）", "required": True, "max_length": 20},
+            {"key": "address", "label": "住所", "required": True, "max_length": 255},
+            {"key": "scope", "label": "经营范围", "required": True, "max_length": 2000},
+            {"key": "legal_rep", "label": "法定代表人", "required": True, "max_length": 50},
+            {"key": "phone", "label": "联系电话", "required": True, "max_length": 20},
+            {"key": "bank", "label": "预约开户银行及网点", "required": False, "max_length": 100},
+        ],
+        # A start-up's seal is its first set, engraved free (政府购买服务).
+        "preset_answers": {"刻制原因？": "新设立单位首次刻制"},
+        "items": {
+            "企业设立登记": (_START_UP_MAP, ["企业登记（备案）申请书"]),
+            "印章刻制备案": (_START_UP_MAP, ["印章刻制备案信息表"]),
+            "新办纳税人涉税事项（信息确认）": (_START_UP_MAP, ["新办纳税人涉税事项综合申请表"]),
+            "发票领用": (_START_UP_MAP, ["发票领用申请"]),
+            "单位社会保险登记": (_START_UP_MAP, ["社会保险登记表"]),
+            "单位基本医疗保险参保登记": (_START_UP_MAP, ["参保单位信息登记表"]),
+            "住房公积金单位缴存登记": (_START_UP_MAP, ["住房公积金单位缴存登记表"]),
+            "企业银行开户预约": (_START_UP_MAP, ["银行开户预约信息表"]),
+        },
+    },
 }

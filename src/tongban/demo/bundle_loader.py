@@ -6,7 +6,7 @@ from tongban.catalog.models import Bundle, BundleItem, Item, Synonym
 from tongban.catalog.search import reindex_all
 from tongban.org.models import Agency
 
-from .bundle_data import BUNDLES, SYNONYMS
+from .bundle_data import BUNDLE_FORMS, BUNDLES, SYNONYMS
 
 KINDS = ("bundles", "synonyms")
 
@@ -34,8 +34,12 @@ def load_demo_bundles() -> dict[str, int]:
             "keywords": keywords,
             "description": description,
             "is_active": True,
+            "form_fields": BUNDLE_FORMS.get(code, {}).get("form_fields", []),
+            "preset_answers": BUNDLE_FORMS.get(code, {}).get("preset_answers", {}),
         }
+        per_item = BUNDLE_FORMS.get(code, {}).get("items", {})
         entries = [items[item_name].pk for item_name in item_names]
+        setups = [per_item.get(item_name, ({}, [])) for item_name in item_names]
         bundle = Bundle.objects.filter(code=code).first()
         if bundle is None:
             bundle = Bundle.objects.create(code=code, **wanted)
@@ -45,11 +49,18 @@ def load_demo_bundles() -> dict[str, int]:
             state = "updated"
         else:
             state = "unchanged"
-        if list(bundle.entries.values_list("item_id", flat=True)) != entries:
+        current = list(bundle.entries.values_list("item_id", "field_map", "covers"))
+        wanted_entries = [
+            (item_id, field_map, covers)
+            for item_id, (field_map, covers) in zip(entries, setups, strict=True)
+        ]
+        if current != wanted_entries:
             bundle.entries.all().delete()
             BundleItem.objects.bulk_create(
-                BundleItem(bundle=bundle, item_id=item_id, order=order)
-                for order, item_id in enumerate(entries, start=1)
+                BundleItem(
+                    bundle=bundle, item_id=item_id, order=order, field_map=field_map, covers=covers
+                )
+                for order, (item_id, field_map, covers) in enumerate(wanted_entries, start=1)
             )
             state = "updated" if state == "unchanged" else state
         if state != "unchanged":

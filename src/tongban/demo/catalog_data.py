@@ -140,6 +140,9 @@ class ItemRow:
     contact: str
     materials: tuple[MaterialRow, ...]
     questions: tuple[QuestionRow, ...] = field(default=())
+    # The version's own review steps (kind, role, share %); empty: the defaults of
+    # cases.steps (an instant item is decided at the window, and so on).
+    steps: tuple[tuple[str, str, int], ...] = field(default=())
 
     @property
     def fee_required(self) -> bool:
@@ -257,6 +260,11 @@ def _contact(agency_key: str) -> str:
     return f"{agency.short_name} {agency.phone}；政务服务便民热线 12345"
 
 
+# The department's own officer decides (its part of a one-thing bundle, done in its office,
+# not at the window where the application came in).
+OFFICER_DECIDES = (("decision", "backoffice_reviewer", 100),)
+
+
 def item(
     key: str,
     sequence: int,
@@ -286,6 +294,7 @@ def item(
     supervising: tuple[str, ...] = (),
     keywords: str = "",
     procedure: str = PROC,
+    steps: tuple[tuple[str, str, int], ...] = (),
 ) -> ItemRow:
     case_type = case_type or (INSTANT if promised == 0 else COMMITTED)
     return ItemRow(
@@ -318,6 +327,7 @@ def item(
         contact=_contact(agency),
         materials=materials,
         questions=questions,
+        steps=steps,
     )
 
 
@@ -502,6 +512,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("enterprise", "organisation"),
+        steps=OFFICER_DECIDES,
         keywords="刻章 公章 印章 刻公章 财务章 发票章",
         procedure=PROC_FILING,
         questions=(
@@ -538,6 +549,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("person", "enterprise"),
+        steps=OFFICER_DECIDES,
         keywords="税务登记 报到 新办企业 办税 税务",
         procedure=PROC_INSTANT,
         materials=(
@@ -561,6 +573,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("person", "enterprise"),
+        steps=OFFICER_DECIDES,
         keywords="领发票 开票 数电发票 发票申领 买发票",
         procedure=PROC_INSTANT,
         materials=(
@@ -618,6 +631,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("enterprise", "organisation"),
+        steps=OFFICER_DECIDES,
         keywords="社保开户 单位参保 社保登记 交社保",
         procedure=PROC_INSTANT,
         materials=(
@@ -640,6 +654,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("enterprise", "organisation"),
+        steps=OFFICER_DECIDES,
         keywords="医保开户 单位医保 医保登记",
         procedure=PROC_INSTANT,
         materials=(
@@ -662,6 +677,7 @@ BUSINESS_START = [
         visits=0,
         reach=CITY_WIDE,
         applicants=("enterprise", "organisation"),
+        steps=OFFICER_DECIDES,
         keywords="公积金开户 单位公积金 缴存登记",
         procedure=PROC_INSTANT,
         materials=(
@@ -669,6 +685,30 @@ BUSINESS_START = [
             BUSINESS_LICENCE,
             LEGAL_REP_ID,
             m("单位经办人授权委托书", FORM, necessity=OPTIONAL),
+        ),
+    ),
+    item(
+        "bank_account_booking",
+        103,
+        "企业银行开户预约",
+        PUBLIC_SERVICE,
+        "bureau",
+        basis="《人民币银行结算账户管理办法》；《德州市深化“放管服”改革优化营商环境若干措施》",
+        conditions="新设立企业；选择开户银行和网点",
+        statutory=1,
+        promised=0,
+        depth=4,
+        visits=0,
+        reach=CITY_WIDE,
+        applicants=("enterprise",),
+        # the start-up as a whole is the market regulator's to supervise
+        supervising=("amr",),
+        keywords="银行开户 基本户 开户预约",
+        procedure="企业开办“一表填报”时选择银行网点 → 银行收到预约信息 → 领取营业执照后到网点开户",
+        materials=(
+            m("银行开户预约信息表", FORM, "企业开办“一表填报”时同步采集"),
+            BUSINESS_LICENCE,
+            LEGAL_REP_ID,
         ),
     ),
 ]

@@ -23,6 +23,7 @@ from tongban.catalog.models import (
     Item,
     ItemVersion,
     Material,
+    ReviewStep,
     SituationOption,
     SituationQuestion,
 )
@@ -175,7 +176,14 @@ def _wanted(row: data.ItemRow, agencies: dict[str, Agency]) -> tuple:
     )
     supervising = tuple(sorted(agencies[key].pk for key in row.supervising_keys))
     fields = _wanted_fields(row, agencies)
-    return (tuple(fields[name] for name in VERSION_FIELDS), supervising, questions, materials)
+    steps = tuple((order, *step) for order, step in enumerate(row.steps, start=1))
+    return (
+        tuple(fields[name] for name in VERSION_FIELDS),
+        supervising,
+        questions,
+        materials,
+        steps,
+    )
 
 
 def _stored(version_ids: list[int]) -> dict[int, tuple]:
@@ -214,6 +222,12 @@ def _stored(version_ids: list[int]) -> dict[int, tuple]:
     ).values_list(*MATERIAL_FIELDS):
         materials[version_id].append((order, pk, (*rest, tuple(sorted(links[pk])))))
 
+    steps: dict[int, list[tuple]] = defaultdict(list)
+    for version_id, order, kind, role, share in ReviewStep.objects.filter(
+        version_id__in=version_ids
+    ).values_list("version_id", "order", "kind", "role", "share"):
+        steps[version_id].append((order, kind, role, share))
+
     def content(version_id: int) -> tuple:
         return (
             fields[version_id],
@@ -229,6 +243,7 @@ def _stored(version_ids: list[int]) -> dict[int, tuple]:
                 for order, question_id, text in sorted(questions[version_id])
             ),
             tuple((order, *values) for order, _pk, values in sorted(materials[version_id])),
+            tuple(sorted(steps[version_id])),
         )
 
     return {version_id: content(version_id) for version_id in fields}
@@ -377,6 +392,11 @@ def _build(
         )
         for material_row, material in materials
         for ref in material_row.when
+    )
+    ReviewStep.objects.bulk_create(
+        ReviewStep(version=version, order=order, kind=kind, role=role, share=share)
+        for (row, _planned), version in zip(plans, versions, strict=True)
+        for order, (kind, role, share) in enumerate(row.steps, start=1)
     )
     published_at = timezone.now()
     for version in versions:

@@ -479,6 +479,20 @@ STAFF = [
              point_key="hall_371402", window_number="A01"),
     StaffRow("county_manager", "郑华", "13905340009", StaffRole.HALL_MANAGER,
              point_key="hall_371402"),
+    # Business start-up (企业开办): each department's officer completes its own part.
+    StaffRow("police_officer", "何军", "13905340012", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="police"),
+    StaffRow("tax_officer", "钱敏", "13905340013", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="tax"),
+    StaffRow("hrss_officer", "冯静", "13905340014", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="hrss"),
+    StaffRow("medical_officer", "许娜", "13905340015", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="medical"),
+    StaffRow("fund_officer", "邓超", "13905340016", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="fund"),
+    # Construction projects: the planning department comments on the joint drawing review.
+    StaffRow("land_reviewer", "韩雪", "13905340017", StaffRole.BACKOFFICE_REVIEWER,
+             agency_key="land"),
 ]  # fmt: skip
 
 

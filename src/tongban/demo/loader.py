@@ -24,6 +24,7 @@ from tongban.org.models import (
     User,
     Window,
 )
+from tongban.projects.demo_data import load_demo_project
 
 from . import data
 from .bundle_loader import KINDS as BUNDLE_KINDS
@@ -357,4 +358,15 @@ def load_demo_city() -> dict[str, int]:
                 object_id=data.CITY[0],
                 object_label=data.CITY[1],
             )
+        # The demo construction project (tongban.projects.demo_data): four stages run
+        # through the real actions, its own audit entries; loaded once, then left alone.
+        load_demo_project(
+            regions[data.CITY[0]],
+            bureau=agencies["bureau"],
+            land=agencies["land"],
+            housing=agencies["housing"],
+            builder=Applicant.objects.get(account__username="enterprise"),
+            butler=User.objects.get(username="chief"),
+            reviewer=User.objects.get(username="land_reviewer"),
+        )
     return counts

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongban.bundles.models import BundleCase
 from tongban.cases import actions, documents, transitions
 from tongban.cases.files import check_upload
 from tongban.cases.models import Case, Channel, Status, SupplementRequest
@@ -395,7 +396,12 @@ def case_list(request: HttpRequest) -> HttpResponse:
         recipient=request.user, channel=Notification.Channel.INBOX, read_at__isnull=True
     ).order_by("-created_at", "-pk")[:20]
     rows = [{"case": case, "clock": clock_of(case)} for case in page]
-    return render(request, "portal/cases/list.html", {"rows": rows, "page": page, "unread": unread})
+    # One-thing applications: each groups several of the cases below (一件事).
+    applications = BundleCase.objects.filter(
+        Q(applicant__account=request.user) | Q(submitted_by=request.user)
+    ).select_related("bundle")[:20]
+    context = {"rows": rows, "page": page, "unread": unread, "applications": applications}
+    return render(request, "portal/cases/list.html", context)
 
 
 @login_required

@@ -31,6 +31,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tongban.cases.actions import may_apply_online
 from tongban.catalog import bundles, search
 from tongban.catalog.bundles import CombinedQuestion, LoadedBundle, MergedMaterial
 from tongban.catalog.guide import Guide, IncompleteAnswers, versions_in_force
@@ -376,6 +377,9 @@ def _guide_page(request: HttpRequest, loaded: LoadedBundle, narrowed: BundleNarr
         "loaded": loaded,
         "asks": asks(loaded, answers),
         "narrowed": narrowed,
+        # Online only when every service of it may be applied for online.
+        "can_apply": bool(loaded.versions)
+        and all(may_apply_online(version) for version in loaded.versions),
     }
     return render(request, "portal/bundles/guide.html", context)
 

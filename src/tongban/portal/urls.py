@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, guidance, items, views
+from . import bundle_views, case_views, guidance, items, views
 
 app_name = "portal"
 urlpatterns = [
@@ -36,4 +36,17 @@ urlpatterns = [
     path("bundles/<str:code>/", guidance.bundle_guide, name="bundle-guide"),
     path("bundles/<str:code>/situation/", guidance.bundle_situation, name="bundle-situation"),
     path("bundles/<str:code>/notice/", guidance.bundle_notice, name="bundle-notice"),
+    path("bundles/<str:code>/apply/", bundle_views.bundle_apply, name="bundle-apply"),
+    path("bundles/<str:code>/check-name/", bundle_views.name_check, name="bundle-name-check"),
+    path("me/bundles/<int:pk>/", bundle_views.application_detail, name="bundle-application"),
+    path(
+        "me/bundles/<int:pk>/materials/",
+        bundle_views.application_upload,
+        name="bundle-application-upload",
+    ),
+    path(
+        "me/bundles/<int:pk>/submit/",
+        bundle_views.application_submit,
+        name="bundle-application-submit",
+    ),
 ]

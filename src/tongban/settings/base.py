@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tongban.naming",
     "tongban.bundles",
     "tongban.projects",
+    "tongban.archive",
     "tongban.api",
     "tongban.portal",
     "tongban.workbench",

@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tongban.bundles import actions as bundle_actions
+from tongban.bundles.models import BundleStatus
 from tongban.cases import actions, deadlines, documents, permissions, queries, reach, transitions
 from tongban.cases.models import (
     OPEN_STATUSES,
@@ -864,6 +866,7 @@ NOT_OFFERED = {"withdraw", "close"}
 AFTER_CLOSING = {"amend", "revoke", "cancel_licence", "withdraw_licence"}
 
 ACTION_BUTTONS = {
+    "deliver_bundle": gettext_lazy("Hand over every result of the application"),
     "approve": gettext_lazy("Approve"),
     "complete_step": gettext_lazy("Complete this step"),
     "deny": gettext_lazy("Deny"),
@@ -986,6 +989,17 @@ def _act(principal: Principal, case: Case, action: str, post: QueryDict, desk: D
             )
         elif action == "deliver":
             call = _deliver_call(principal, case, post, desk, revision)
+        elif action == "deliver_bundle":
+            parent = bundle_actions.application_of(case)
+            if parent is None:
+                raise FormError(_("This case is not part of a one-thing application."), 400)
+            call = lambda: bundle_actions.deliver_all(  # noqa: E731
+                principal,
+                parent,
+                recipient_name=post.get("recipient_name", ""),
+                id_checked=post.get("id_checked") == "1",
+                service_point=desk.point if desk else None,
+            )
         elif action == "post_check":
             call = lambda: actions.record_post_check(  # noqa: E731
                 principal, case, kept=post.get("kept") == "1", note=text["note"], **common
@@ -1074,6 +1088,21 @@ def _detail_context(
         "at_counter": case.status in INTAKE_STATUSES and permissions.is_clerk_for(principal, case),
         "max_extension": actions.MAX_EXTENSION_DAYS - case.extension_days,
         "deferred": SupplementRequest.Stage.DEFERRED,
+        "bundle": _bundle_panel(case),
+    }
+
+
+def _bundle_panel(case: Case) -> dict | None:
+    """For a part of a one-thing application: the one form as filled and the other parts
+    (each department sees what the others are at)."""
+    parent = bundle_actions.application_of(case)
+    if parent is None:
+        return None
+    return {
+        "parent": parent,
+        "form": bundle_actions.filled_form(parent),
+        "parts": [m.case for m in bundle_actions.members(parent)],
+        "ready": parent.status == BundleStatus.RESULTS_READY,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import case_views, catalog_views, views
+from . import case_views, catalog_views, project_views, views
 
 app_name = "workbench"
 urlpatterns = [
@@ -28,4 +28,7 @@ urlpatterns = [
     path("catalog/items/<str:impl_code>/", catalog_views.item, name="catalog-item"),
     path("catalog/versions/<int:pk>/", catalog_views.version, name="catalog-version"),
     path("training/<int:pk>/done/", views.lesson_done, name="lesson-done"),
+    path("projects/", project_views.project_list, name="projects"),
+    path("projects/butler/", project_views.butler, name="project-butler"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project"),
 ]
