@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 
 from tests.cases.conftest import PDF, World, world  # noqa: F401 (the fixture)
 from tests.factories import applicant_account
@@ -108,9 +109,16 @@ def accepted(aw: ArchiveWorld, case: Case, tag: bytes = b"") -> Case:
     for material in actions.missing_materials(case):
         upload(aw, case, material, tag=tag)
     case = actions.submit(aw.p(case.applicant.account), case)
-    return actions.accept(
+    case = actions.accept(
         aw.p(aw.base.clerk), case, service_point=aw.base.hall, window=aw.base.window
     )
+    run_tasks()  # the archiving follows the acceptance in the background
+    return case
+
+
+def run_tasks() -> None:
+    """What the worker does: the archive's background work after each case action."""
+    call_command("worker", batch=True, verbosity=0)
 
 
 def first_case(aw: ArchiveWorld, applicant: Applicant | None = None, tag: bytes = b"") -> Case:

@@ -22,7 +22,7 @@ from tongban.cases.models import CaseEvent, CaseMaterial, Status
 from tongban.catalog.models import Material
 from tongban.core.models import AuditEntry
 
-from .conftest import accepted, apply, first_case, upload
+from .conftest import accepted, apply, first_case, run_tasks, upload
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -159,7 +159,9 @@ def _decide(aw, case, *, approve: bool):
         case = actions.approve(world.p(world.chief), case)
     else:
         case = actions.deny(world.p(world.chief), case, reason="经营场所不符合要求")
-    return actions.issue_result(world.p(world.chief), case)
+    case = actions.issue_result(world.p(world.chief), case)
+    run_tasks()
+    return case
 
 
 def test_a_denied_case_gives_no_certificate_an_approved_one_does(aw):
@@ -204,6 +206,7 @@ def test_a_cancelled_licence_is_revoked_in_the_archive(aw):
     case = _decide(aw, first_case(aw), approve=True)
     case = actions.deliver(world.p(world.clerk), case, recipient_name="王五", id_checked=True)
     actions.after_closing(world.p(world.chief), case, "cancel_licence", reason="企业申请注销")
+    run_tasks()
     result = ArchivedDocument.objects.get(kind="result")
     assert result.revoked_at is not None and case.code in result.revoked_reason
     assert result not in valid_documents(aw.company)

@@ -74,6 +74,8 @@ def test_a_company_is_started_with_one_form_and_its_licence_within_half_a_day():
         parent = actions.submit(_p("citizen"), parent)
         parts = {m.case.item_version.name: m.case for m in actions.members(parent)}
         assert len(parts) == 8
+        # the whole bundle's own promise: 3 working days from Monday's submission
+        assert parent.due.date() == dt.date(2026, 12, 3)
         seal = parts["印章刻制备案"]
         assert any("免费" in fee for fee in case_actions._guide_of(seal).fees)
 
@@ -115,3 +117,35 @@ def test_a_company_is_started_with_one_form_and_its_licence_within_half_a_day():
     parent.refresh_from_db()
     assert parent.status == BundleStatus.COMPLETED
     assert all(m.case.status == Status.CLOSED for m in actions.members(parent))
+
+
+def test_a_company_is_closed_with_one_form_too():
+    """企业注销一件事: tax, social insurance and housing fund first, the registration last;
+    the one form replaces every service's own form."""
+    load_demo_city()
+    bundle = Bundle.objects.get(code="YJS-QYZX")
+    answers = {q.text: q.options[0] for q in bundles.questions_of(bundle)}
+    company = User.objects.get(username="enterprise")
+    parent = actions.start(
+        _p("enterprise"),
+        bundle,
+        applicant=company.applicant,
+        channel="portal",
+        form_data={
+            "company": company.applicant.name,
+            "credit_code": "91371400MA3C00001X",
+            "reason": "经营期满，股东决定解散",
+            "contact": "王经理",
+            "phone": "13905349999",
+        },
+        answers=answers,
+    )
+    parts = [m.case.item_version.name for m in actions.members(parent)]
+    assert parts == [
+        "税务注销（清税证明开具）",
+        "单位社会保险注销登记",
+        "住房公积金单位缴存注销",
+        "企业注销登记",
+    ]
+    still = [gap["material"] for gap in actions.missing(parent)]
+    assert not any(name.endswith(("表", "申请书")) for name in still), still

@@ -444,6 +444,23 @@ def test_department_system_reads_its_agencys_cases(world):
     assert Client().get(BASE).status_code == 401
 
 
+def test_department_system_completes_its_agencys_steps(world):
+    """企业开办 and the like: a department's own system does its part through the API."""
+    case = _submitted(world)
+    actions.accept(world.p(world.clerk), case, service_point=world.hall)
+    system = org_actions.issue_api_client("市场监管审批系统", world.agency, ["cases:decide"])
+    other = org_actions.issue_api_client("别的系统", AgencyFactory(), ["cases:decide"])
+    reader = org_actions.issue_api_client("只读系统", world.agency, ["cases:read"])
+    assert _act(Client(), case.pk, "complete_step", **_bearer(other.token)).status_code == 403
+    assert _act(Client(), case.pk, "complete_step", **_bearer(reader.token)).status_code == 403
+    done = _ok(_act(Client(), case.pk, "complete_step", **_bearer(system.token)))
+    assert done["step"]["role"] == "section_chief"
+    # the decision step is a chief's: a person's, not a system's
+    assert _act(Client(), case.pk, "approve", **_bearer(system.token)).status_code == 403
+    event = CaseEvent.objects.filter(case=case, action="complete_step").get()
+    assert event.actor is None and event.actor_label == "api:市场监管审批系统"
+
+
 def test_list_filters_and_order(world):
     with _at(28, 9):
         first = _submitted(world)

@@ -311,17 +311,32 @@ def on_case_acted(sender, case: Case, action: str, **_kwargs) -> None:
     if action in PREFILL_ACTIONS:
         # A new case's creation time is the action's (``cases.actions.as_of`` included).
         prefill(case, timezone.localdate(case.created_at) if action == "create" else None)
-    elif action in ARCHIVING_ACTIONS:
-        archive_materials(case)
-    elif action == "issue_result":
-        archive_result(case)
-    elif action in ENDING_ACTIONS:
+    elif action in ARCHIVING_ACTIONS or action == "issue_result" or action in ENDING_ACTIONS:
+        # In the background: an acceptance at the window waits for nothing it does not
+        # need (archiving read and wrote a row per file, doubling an acceptance's cost).
+        from .tasks import follow_case
+
+        follow_case.enqueue(case.pk, action)
+
+
+def follow(case_id: int, action: str) -> str:
+    """What ``on_case_acted`` hands to the background task, in one transaction."""
+    with transaction.atomic():
+        case = Case.objects.select_related("applicant", "item_version").filter(pk=case_id).first()
+        if case is None:
+            return "no such case"
+        if action in ARCHIVING_ACTIONS:
+            return f"archived {len(archive_materials(case))}"
+        if action == "issue_result":
+            return "certificate archived" if archive_result(case) else "no certificate"
         with translation.override(settings.LANGUAGE_CODE):
             label = str(transitions.ACTION_LABELS.get(action, action))
-        for document in ArchivedDocument.objects.filter(
+        ended = ArchivedDocument.objects.filter(
             source_case=case, kind=ArchivedDocument.Kind.RESULT, revoked_at__isnull=True
-        ):
+        )
+        for document in ended:
             revoke(None, document, reason=f"{label}（{case.code}）")
+        return "revoked"
 
 
 def connect() -> None:

@@ -3,7 +3,8 @@
 applicant — the applicant's own account, or whoever filed the case for them
 clerk     — a window clerk of the case's service point (or pickup point); for a case that
             came in online, a clerk of any service point where the item may be accepted
-handler   — the role the current review step names, in the deciding agency
+handler   — the role the current review step names, in the deciding agency (or that
+            agency's own system, an API client with ``cases:decide``, unless a chief's)
 chief     — a section chief of the deciding agency
 staff     — a clerk as above, or anyone assigned to the deciding agency
 system    — the periodic tasks
@@ -62,15 +63,26 @@ def in_agency(principal: Principal, case: Case, *roles: str) -> bool:
     return principal.kind == "staff" and case.deciding_agency_id in principal.agency_ids(*roles)
 
 
+def is_agency_system(principal: Principal, agency_id: int | None) -> bool:
+    """A department's own system (an API client with ``cases:decide``) of that agency."""
+    return (
+        principal.kind == "client"
+        and "cases:decide" in principal.scopes
+        and agency_id is not None
+        and principal.client.agency_id == agency_id
+    )
+
+
 def is_handler(principal: Principal, case: Case) -> bool:
     if case.step_role == StaffRole.WINDOW_CLERK:
         return is_clerk_for(principal, case)
     agency = case.step_agency_id or case.deciding_agency_id
-    return (
-        bool(case.step_role)
-        and principal.kind == "staff"
-        and agency in principal.agency_ids(case.step_role)
-    )
+    if not case.step_role:
+        return False
+    if principal.kind == "client":
+        # Its system completes the step its officers would (a chief's step stays a person's).
+        return case.step_role != StaffRole.SECTION_CHIEF and is_agency_system(principal, agency)
+    return principal.kind == "staff" and agency in principal.agency_ids(case.step_role)
 
 
 def is_chief(principal: Principal, case: Case) -> bool:
@@ -82,7 +94,9 @@ CHECKS = {
     "clerk": is_clerk_for,
     "handler": is_handler,
     "chief": is_chief,
-    "staff": lambda p, c: is_clerk_for(p, c) or in_agency(p, c),
+    "staff": lambda p, c: (
+        is_clerk_for(p, c) or in_agency(p, c) or is_agency_system(p, c.deciding_agency_id)
+    ),
     "system": lambda p, c: p.kind == "system",
 }
 

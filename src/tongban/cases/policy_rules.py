@@ -16,8 +16,9 @@ def _view(principal: Principal, case) -> bool:
 
 
 def _client_reads(principal: Principal) -> bool:
-    """A department's system reads the cases its agency decides (scope ``cases:read``)."""
-    return "cases:read" in principal.scopes
+    """A department's system reads the cases its agency decides (scope ``cases:read``, or
+    ``cases:decide``: a system deciding cases reads them)."""
+    return bool({"cases:read", "cases:decide"} & principal.scopes)
 
 
 def _visible(principal: Principal, queryset):

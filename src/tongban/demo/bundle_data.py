@@ -183,6 +183,20 @@ BUNDLES = [
             "燃气报装",
         ],
     ),
+    (
+        "YJS-QYZX",
+        "企业注销一件事",
+        "enterprise",
+        BUREAU,
+        "注销公司 关闭企业 企业注销 税务注销 社保注销",
+        "清税、社保、公积金和营业执照注销一表申请、并联办理，结果一次告知。",
+        [
+            "税务注销（清税证明开具）",
+            "单位社会保险注销登记",
+            "住房公积金单位缴存注销",
+            "企业注销登记",
+        ],
+    ),
 ]
 
 SYNONYMS = {
@@ -235,6 +249,9 @@ BUNDLE_FORMS = {
         ],
         # A start-up's seal is its first set, engraved free (政府购买服务).
         "preset_answers": {"刻制原因？": "新设立单位首次刻制"},
+        # The whole start-up within 3 working days (鲁政办字〔2018〕164号); the licence
+        # itself within half a day (its own promise in the catalog).
+        "promised_limit": 3,
         "items": {
             "企业设立登记": (_START_UP_MAP, ["企业登记（备案）申请书"]),
             "印章刻制备案": (_START_UP_MAP, ["印章刻制备案信息表"]),
@@ -244,6 +261,27 @@ BUNDLE_FORMS = {
             "单位基本医疗保险参保登记": (_START_UP_MAP, ["参保单位信息登记表"]),
             "住房公积金单位缴存登记": (_START_UP_MAP, ["住房公积金单位缴存登记表"]),
             "企业银行开户预约": (_START_UP_MAP, ["银行开户预约信息表"]),
+        },
+    },
+    "YJS-QYZX": {
+        "form_fields": [
+            {"key": "company", "label": "企业名称", "required": True, "max_length": 100},
+            {"key": "credit_code", "label": "统一社会信用代码", "required": True, "max_length": 18},
+            {"key": "reason", "label": "注销原因", "required": True, "max_length": 500},
+            {"key": "contact", "label": "联系人", "required": True, "max_length": 50},
+            {"key": "phone", "label": "联系电话", "required": True, "max_length": 20},
+        ],
+        "items": {
+            name: (
+                {"contact": "contact_name", "phone": "contact_phone", "reason": "description"},
+                covers,
+            )
+            for name, covers in (
+                ("税务注销（清税证明开具）", ["清税申报表"]),
+                ("单位社会保险注销登记", ["社会保险注销登记表"]),
+                ("住房公积金单位缴存注销", ["住房公积金单位缴存注销登记表"]),
+                ("企业注销登记", ["企业注销登记申请书"]),
+            )
         },
     },
 }

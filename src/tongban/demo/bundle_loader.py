@@ -36,6 +36,7 @@ def load_demo_bundles() -> dict[str, int]:
             "is_active": True,
             "form_fields": BUNDLE_FORMS.get(code, {}).get("form_fields", []),
             "preset_answers": BUNDLE_FORMS.get(code, {}).get("preset_answers", {}),
+            "promised_limit": BUNDLE_FORMS.get(code, {}).get("promised_limit"),
         }
         per_item = BUNDLE_FORMS.get(code, {}).get("items", {})
         entries = [items[item_name].pk for item_name in item_names]

@@ -88,6 +88,10 @@ API_SCOPES = {
     "applicants:write": _("Register applicants"),
     "catalog:write": _("Edit the catalog items of the client's own agency"),
     "cases:read": _("Read the cases the client's own agency decides"),
+    "cases:decide": _(
+        "Take the review steps and decisions of the client's own agency, and issue their "
+        "results (its back-office system)"
+    ),
 }
 
 

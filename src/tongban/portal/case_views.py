@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tongban.archive.models import ArchiveReuse
 from tongban.bundles.models import BundleCase
 from tongban.cases import actions, documents, transitions
 from tongban.cases.files import check_upload
-from tongban.cases.models import Case, Channel, Status, SupplementRequest
+from tongban.cases.models import Case, CaseMaterial, Channel, Status, SupplementRequest
 from tongban.cases.permissions import is_applicant_side, may
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import IncompleteAnswers, guide_for
@@ -177,16 +178,33 @@ def _material_rows(version: ItemVersion, answers: list[int], case: Case | None):
     except IncompleteAnswers as incomplete:
         return None, incomplete.questions
     received = actions.received_materials(case) if case is not None else {}
+    reused = _reused(case)
     rows = [
         {
             "material": material,
             "received": received.get(material.pk),
+            "reused": reused.get(getattr(received.get(material.pk), "pk", None)),
             "required": material.necessity == Material.Necessity.REQUIRED,
             "deferrable": material.necessity == Material.Necessity.DEFERRABLE,
         }
         for material in guide.materials
     ]
     return rows, []
+
+
+def _reused(case: Case | None) -> dict[int, str]:
+    """Files taken from the applicant's archive (一企一档): received file id → why."""
+    if case is None or case.pk is None:
+        return {}
+    return dict(ArchiveReuse.objects.filter(case=case).values_list("case_material_id", "reason"))
+
+
+def _with_reuse(case: Case) -> list[CaseMaterial]:
+    reused = _reused(case)
+    received = list(case.materials.filter(superseded=False).select_related("material"))
+    for material in received:
+        material.reused = reused.get(material.pk)
+    return received
 
 
 def _apply_context(
@@ -457,7 +475,7 @@ def _detail(
         "timeline": timeline(case),
         "supplement": supplement,
         "gaps": _gaps(case, supplement),
-        "materials": case.materials.filter(superseded=False).select_related("material"),
+        "materials": _with_reuse(case),
         "documents": [
             {"kind": kind, "title": documents.title(kind)}
             for kind in documents.available_documents(case)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tongban.archive.models import ArchiveReuse
 from tongban.bundles import actions as bundle_actions
 from tongban.bundles.models import BundleStatus
 from tongban.cases import actions, deadlines, documents, permissions, queries, reach, transitions
@@ -1052,6 +1053,10 @@ def _detail_context(
     for event in events:
         event.label = transitions.ACTION_LABELS.get(event.action, event.action)
     files = list(CaseMaterial.objects.filter(case=case).select_related("material", "uploaded_by"))
+    # Taken from the applicant's archive (一企一档): the reason stays with the file.
+    reused = dict(ArchiveReuse.objects.filter(case=case).values_list("case_material_id", "reason"))
+    for file in files:
+        file.reused = reused.get(file.pk)
     return {
         "case": case,
         "desk": desk,
