@@ -728,7 +728,12 @@ BUSINESS_START = [
         applicants=("enterprise",),
         keywords="税务注销 清税证明 注销税务登记",
         steps=OFFICER_DECIDES,
-        materials=(m("清税申报表", FORM, "企业注销“一表填报”时同步采集"), BUSINESS_LICENCE),
+        materials=(
+            m("清税申报表", FORM, "企业注销“一表填报”时同步采集"),
+            BUSINESS_LICENCE,
+            LEGAL_REP_ID,
+            m("发票缴销证明", ELECTRONIC, "已领用的发票全部缴销或作废"),
+        ),
     ),
     item(
         "social_insurance_deregistration",
@@ -746,7 +751,11 @@ BUSINESS_START = [
         applicants=("enterprise",),
         keywords="社保注销 单位社保销户",
         steps=OFFICER_DECIDES,
-        materials=(m("社会保险注销登记表", FORM, "企业注销“一表填报”时同步采集"), LEGAL_REP_ID),
+        materials=(
+            m("社会保险注销登记表", FORM, "企业注销“一表填报”时同步采集"),
+            BUSINESS_LICENCE,
+            LEGAL_REP_ID,
+        ),
     ),
     item(
         "housing_fund_deregistration",
@@ -764,7 +773,11 @@ BUSINESS_START = [
         applicants=("enterprise",),
         keywords="公积金销户 单位公积金注销",
         steps=OFFICER_DECIDES,
-        materials=(m("住房公积金单位缴存注销登记表", FORM, "企业注销“一表填报”时同步采集"),),
+        materials=(
+            m("住房公积金单位缴存注销登记表", FORM, "企业注销“一表填报”时同步采集"),
+            BUSINESS_LICENCE,
+            m("职工住房公积金账户转移或封存清册", ELECTRONIC),
+        ),
     ),
 ]
 

@@ -41,6 +41,7 @@ from tongban.projects.models import (
 from tongban.projects.timeline import GREEN, RED, YELLOW, StageTime, Timeline, project_timeline
 
 from .access import navigation, staff_with_roles
+from .case_views import FormError
 from .views import _is_htmx, _render
 
 PER_PAGE = 25
@@ -105,15 +106,6 @@ class Marker:
     @property
     def label(self) -> str:
         return str(LEVEL_LABELS.get(self.level, self.level))
-
-
-class FormError(Exception):
-    """An action refused: the message for the form and the HTTP status of a plain request."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 def _run(call: Callable[[], object]) -> object:
