@@ -169,6 +169,7 @@ def start(
                 form_data=_mapped(form, entry.field_map if entry else {}),
                 service_point=service_point,
                 window=window,
+                part_of=parent.pk,
             )
             BundleMember.objects.create(bundle_case=parent, case=case, order=order)
             covered = set(entry.covers) if entry else set()
@@ -453,6 +454,8 @@ def deliver_all(
 
 
 def _member_of(case: Case) -> BundleMember | None:
+    if case.part_of is None:
+        return None  # not made by an application: no query on the actions of most cases
     cached = case.__dict__.get("_bundle_member", False)
     if cached is False:
         cached = _MEMBER.first(case.pk)

@@ -398,8 +398,9 @@ def start_application(
     form_data: dict | None = None,
     service_point: ServicePoint | None = None,
     window: Window | None = None,
+    part_of: int | None = None,
 ) -> Case:
-    """A draft case under the version in force today."""
+    """A draft case under the version in force today; ``part_of``: see ``Case.part_of``."""
     now = _now()
     version = current_version(item, timezone.localdate(now))
     if version is None:
@@ -435,6 +436,7 @@ def start_application(
         window=window,
         window_kind=window.kind if window else "",
         form_data=_check_form(form_data or {}),
+        part_of=part_of,
     )
     ensure_may(principal, case, transitions.TRANSITIONS[(Status.DRAFT, "submit")])
     if service_point is not None:

@@ -208,6 +208,16 @@ class Case(models.Model):
     revision = models.PositiveIntegerField(
         default=0, help_text="Bumped by every action: a form sent from an older page is refused."
     )
+    part_of = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "Set by the app that made this case part of something larger (a bundle "
+            "application's id); this app never reads it. It spares the others a query on "
+            "every action of the cases that are not theirs."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at"]
