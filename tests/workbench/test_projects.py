@@ -192,6 +192,23 @@ def test_an_attached_case_links_to_the_case_page(client, world):  # noqa: F811
     assert f'href="{url("case", case.pk)}"' in page
 
 
+def test_a_case_is_attached_to_a_stage_by_its_code(client, world):  # noqa: F811
+    from tests.projects.test_actions import make_case
+
+    project = running(world)
+    case = make_case(world, world.land, status=Status.IN_REVIEW)
+    case.code = "XK0001-TEST202609150001"
+    case.save(update_fields=["code"])
+    client.force_login(world.bureau_staff)
+    page = client.get(url("project", project.pk)).content.decode()
+    assert 'name="action" value="attach"' in page
+    unknown = post(client, project, {"action": "attach", "stage": STAGE1, "code": "NOPE"})
+    assert "NOPE" in unknown.content.decode() and not stage(project).stage_cases.exists()
+    done = post(client, project, {"action": "attach", "stage": STAGE1, "code": case.code})
+    assert done.status_code == 200 and case.code in done.content.decode()
+    assert list(stage(project).stage_cases.values_list("case_id", flat=True)) == [case.pk]
+
+
 # --- Actions -----------------------------------------------------------------------------
 
 

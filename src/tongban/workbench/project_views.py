@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tongban.cases.models import Case
 from tongban.org import policy
 from tongban.org.models import Agency, User
 from tongban.org.policy import OutOfScope, Principal
@@ -379,6 +380,16 @@ def _act(principal: Principal, project: Project, action: str, post: QueryDict) -
     if action == "resume":
         _run(lambda: actions.resume_stage(principal, stage))
         return _("The stage “%(stage)s” runs again.") % {"stage": label}
+    if action == "attach":
+        code = post.get("code", "").strip()
+        case = Case.objects.filter(code=code).first() if code else None
+        if case is None:
+            raise FormError(_("No case has the code “%(code)s”.") % {"code": code}, 400)
+        _run(lambda: actions.attach_case(principal, stage, case))
+        return _("The case %(code)s is now part of the stage “%(stage)s”.") % {
+            "code": case.code,
+            "stage": label,
+        }
     if action == "complete":
         _run(lambda: actions.complete_stage(principal, stage))
         return _("The stage “%(stage)s” is completed.") % {"stage": label}
