@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass
 
 import pytest
-from django.core.management import call_command
 
 from tests.cases.conftest import PDF, World, world  # noqa: F401 (the fixture)
 from tests.factories import applicant_account
@@ -117,8 +116,19 @@ def accepted(aw: ArchiveWorld, case: Case, tag: bytes = b"") -> Case:
 
 
 def run_tasks() -> None:
-    """What the worker does: the archive's background work after each case action."""
-    call_command("worker", batch=True, verbosity=0)
+    """What the worker does with the archive's background work after each case action,
+    in the test's own transaction (the worker command closes the connection when done,
+    which a test inside a transaction cannot have)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from tongban.archive.tasks import follow_case
+
+    queued = DBTaskResult.objects.filter(
+        task_path="tongban.archive.tasks.follow_case", status="READY"
+    ).order_by("enqueued_at", "pk")
+    for row in queued:
+        follow_case.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+        row.delete()
 
 
 def first_case(aw: ArchiveWorld, applicant: Applicant | None = None, tag: bytes = b"") -> Case:

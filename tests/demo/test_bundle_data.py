@@ -22,7 +22,7 @@ def test_demo_bundles_and_search():
     assert "开办餐饮店一件事" in _top("我想开饭店")
     assert "企业设立登记" in _top("yyzz")
     assert _top("开公司")[0] == "企业开办一件事"
-    assert "单位社会保险登记" in _top("社保")
+    assert "单位社会保险登记" in _top("社保", 5)  # beside the closure's 社保注销
     # The restaurant bundle merges what its items share and names the agencies involved.
     restaurant = Bundle.objects.get(code="YJS-CYD")
     answers = {q.text: q.options[0] for q in bundles.questions_of(restaurant)}
