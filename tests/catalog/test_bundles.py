@@ -194,3 +194,26 @@ def test_a_question_the_bundle_answers_is_not_asked(restaurant):
     assert body.status_code == 200
     names = [m["name"] for m in body.json()["materials"]]
     assert "网站备案信息" in names  # what the bundle's answer "是" requires
+
+
+def test_a_malformed_one_form_is_refused_with_what_is_wrong(restaurant):
+    from django.core.exceptions import ValidationError
+
+    restaurant.form_fields = [
+        {"label": "没有键"},
+        {"key": "capital", "max_length": "20"},
+        {"key": "capital", "check": "magic"},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        restaurant.full_clean()
+    said = " ".join(refused.value.message_dict["form_fields"])
+    assert "1" in said and "capital" in said and "enterprise_name" in said
+    restaurant.form_fields = [{"key": "phone", "label": "联系电话", "required": True}]
+    restaurant.full_clean()
+    entry = restaurant.entries.first()
+    entry.field_map = {"fax": "contact_phone"}
+    with pytest.raises(ValidationError) as unknown:
+        entry.full_clean()
+    assert "fax" in str(unknown.value)
+    entry.field_map = {"phone": "contact_phone"}
+    entry.full_clean()

@@ -33,7 +33,7 @@ from tongban.org.models import Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 from tongban.workdays import clock
 
-from .models import BundleCase, BundleMember, BundleStatus
+from .models import BundleCase, BundleMember, BundleStatus, Outcome
 from .status import MemberState, derive, outcome_after
 
 _MEMBER = sql.Prepared(lambda case_id: BundleMember.objects.filter(case_id=case_id))
@@ -376,7 +376,8 @@ def _refresh(parent: BundleCase) -> None:
     if not parent.bundle.promised_limit and parent.submitted_at is not None:
         # Without a promise of its own, the bundle is due when its last part is: known
         # once every part still being handled has been accepted (its clock started).
-        dues = [due for status, outcome, due in rows if outcome in {"open", "granted", "denied"}]
+        handled = {Outcome.OPEN, Outcome.GRANTED, Outcome.DENIED}
+        dues = [due for _status, outcome, due in rows if outcome in handled]
         due = max(dues) if dues and all(dues) else None
         if due != parent.due:
             parent.due = due
@@ -426,7 +427,7 @@ def deliver_all(
         parent = _lock(principal, parent)
         parts = members(parent)
         if parent.status != BundleStatus.RESULTS_READY:
-            waiting = [m.case.item_version.name for m in parts if m.outcome == "open"]
+            waiting = [m.case.item_version.name for m in parts if m.outcome == Outcome.OPEN]
             raise case_actions.transitions.IllegalTransition(
                 _(
                     "The results are handed over together, when every part is decided and "
@@ -466,9 +467,7 @@ def _member_of(case: Case) -> BundleMember | None:
 def application_of(case: Case) -> BundleCase | None:
     """The bundle application a case is a part of, if any."""
     member = _member_of(case)
-    if member is None:
-        return None
-    return BundleCase.objects.select_related("bundle", "applicant").get(pk=member.bundle_case_id)
+    return None if member is None else application(member.bundle_case_id)
 
 
 def filled_form(parent: BundleCase) -> list[tuple[str, str]]:
@@ -496,11 +495,7 @@ def on_case_acted(sender, case: Case, action: str, **_kwargs) -> None:
     if outcome != member.outcome:
         member.outcome = outcome
         BundleMember.objects.filter(pk=member.pk).update(outcome=outcome)
-    parent = (
-        BundleCase.objects.select_for_update()
-        .select_related("bundle", "applicant")
-        .get(pk=member.bundle_case_id)
-    )
+    parent = _LOCKED.first(member.bundle_case_id)
     _refresh(parent)
     if action == "request_supplement":
         _combined_supplement_notice(parent)

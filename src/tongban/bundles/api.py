@@ -20,7 +20,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.cases.models import Channel, Status
 from tongban.catalog.models import Bundle
-from tongban.core.api import ErrorOut
+from tongban.core.api import ErrorOut, Paged
 from tongban.org import policy
 from tongban.org.api_auth import AUTH
 from tongban.org.models import Applicant
@@ -58,7 +58,9 @@ class ApplicationOut(Schema):
     finished_at: Any
     revision: int
     parts: list[dict[str, Any]]
-    missing: list[dict[str, Any]]
+    missing: list[dict[str, Any]] = Field(
+        description="a draft's materials still to upload (in an application's detail only)"
+    )
 
 
 class RevisionIn(Schema):
@@ -70,7 +72,7 @@ class HandoverIn(Schema):
     id_checked: bool = False
 
 
-def _out(parent: BundleCase) -> dict:
+def _out(parent: BundleCase, *, with_missing: bool = True) -> dict:
     parts = [
         {
             "case_id": m.case_id,
@@ -100,7 +102,9 @@ def _out(parent: BundleCase) -> dict:
         "finished_at": parent.finished_at,
         "revision": parent.revision,
         "parts": parts,
-        "missing": actions.missing(parent) if parent.status == BundleStatus.DRAFT else [],
+        "missing": actions.missing(parent)
+        if with_missing and parent.status == BundleStatus.DRAFT
+        else [],
     }
 
 
@@ -137,7 +141,8 @@ def list_applications(request):
     mine = BundleCase.objects.filter(
         Q(applicant__account=user) | Q(submitted_by=user)
     ).select_related("bundle", "applicant")
-    return [_out(parent) for parent in mine]
+    # Only the page is read; what a draft still lacks is in each application's detail.
+    return Paged(mine, lambda parent: _out(parent, with_missing=False))
 
 
 @router.post("/{code}/applications", response={201: ApplicationOut, **ERRORS}, auth=AUTH)

@@ -6,6 +6,7 @@ published version never changes again (a case keeps the version it was filed und
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -440,6 +441,30 @@ class Synonym(models.Model):
         return f"{self.term} → {self.expansion}"
 
 
+FORM_FIELD_CHECKS = ("", "enterprise_name")
+
+
+def form_field_problems(fields) -> list[str]:
+    """What is wrong with a bundle's one form (``Bundle.form_fields``), each said once."""
+    if not isinstance(fields, list):
+        return [_("The one form is a list of fields.")]
+    problems, seen = [], set()
+    for number, field in enumerate(fields, start=1):
+        if not isinstance(field, dict) or not isinstance(field.get("key"), str) or not field["key"]:
+            problems.append(_("Field %(n)s has no key.") % {"n": number})
+            continue
+        key = field["key"]
+        if key in seen:
+            problems.append(_("The key %(key)s is used twice.") % {"key": key})
+        seen.add(key)
+        length = field.get("max_length", 255)
+        if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+            problems.append(_("%(key)s: max_length is a whole number above 0.") % {"key": key})
+        if field.get("check", "") not in FORM_FIELD_CHECKS:
+            problems.append(_("%(key)s: the only check is enterprise_name.") % {"key": key})
+    return problems
+
+
 class Bundle(models.Model):
     """A "one thing" (一件事): items a citizen sees as one matter, applied for together."""
 
@@ -492,6 +517,19 @@ class Bundle(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = {}
+        if problems := form_field_problems(self.form_fields):
+            errors["form_fields"] = problems
+        if not isinstance(self.preset_answers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in self.preset_answers.items()
+        ):
+            errors["preset_answers"] = _(
+                "The preset answers map a question's text to an answer's text."
+            )
+        if errors:
+            raise ValidationError(errors)
+
 
 class BundleItem(models.Model):
     bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="entries")
@@ -521,6 +559,22 @@ class BundleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bundle} · {self.item}"
+
+    def clean(self) -> None:
+        keys = {f.get("key") for f in self.bundle.form_fields if isinstance(f, dict)}
+        errors = {}
+        if not isinstance(self.field_map, dict) or not all(
+            isinstance(v, str) for v in self.field_map.values()
+        ):
+            errors["field_map"] = _('The mapping is {"one form\'s field": "case form field"}.')
+        elif unknown := sorted(set(self.field_map) - keys):
+            errors["field_map"] = _("The one form has no field %(keys)s.") % {
+                "keys": ", ".join(unknown)
+            }
+        if not isinstance(self.covers, list) or not all(isinstance(n, str) for n in self.covers):
+            errors["covers"] = _("A list of material names.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class SearchDocument(models.Model):

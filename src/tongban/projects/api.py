@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -283,7 +284,7 @@ def _project(request, project_id: int) -> Project:
 
 def _stage(request, project_id: int, stage: str) -> ProjectStage:
     if stage not in STAGE_ORDER:
-        raise ApiError(404, "not_found", "unknown stage")
+        raise ApiError(404, "not_found", _("Unknown stage."))
     project = _project(request, project_id)
     return get_object_or_404(
         ProjectStage.objects.select_related("project__category", "lead_agency"),
@@ -421,7 +422,7 @@ def project_detail(request, project_id: int):
 )
 def start_stage(request, project_id: int, stage: str):
     if stage not in STAGE_ORDER:
-        raise ApiError(404, "not_found", "unknown stage")
+        raise ApiError(404, "not_found", _("Unknown stage."))
     project = _project(request, project_id)
     actions.start_stage(request.principal, project, stage)
     return _detail(project)
