@@ -15,10 +15,14 @@ from tongban.cases.api import router as cases_router
 from tongban.cases.transitions import IllegalTransition as CaseIllegalTransition
 from tongban.catalog.api import router as catalog_router
 from tongban.catalog.models import PublishedVersionIsImmutable
+from tongban.certificates.api import router as certificates_router
 from tongban.core.api import ApiError
+from tongban.instant.api import router as instant_router
 from tongban.naming.api import router as naming_router
 from tongban.org.api import router as org_router
 from tongban.projects.api import router as projects_router
+from tongban.rules.api import router as rules_router
+from tongban.sharing.api import router as sharing_router
 from tongban.training.api import router as training_router
 from tongban.workdays.api import router as workdays_router
 
@@ -43,6 +47,10 @@ api.add_router("/bundles", bundles_router)
 api.add_router("/naming", naming_router)
 api.add_router("/projects", projects_router)
 api.add_router("/archive", archive_router)
+api.add_router("/sharing", sharing_router)
+api.add_router("/rules", rules_router)
+api.add_router("/certificates", certificates_router)
+api.add_router("/instant", instant_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):

@@ -37,6 +37,8 @@ class MaterialOut(Schema):
     necessity: str
     source: str
     verifiable: bool
+    shared_source: str
+    shared_check: str
     acceptance_standard: str
 
 

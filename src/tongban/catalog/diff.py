@@ -21,7 +21,15 @@ COMPARED_FIELDS = [
         "change_note",
     }
 ]
-MATERIAL_FIELDS = ["kind", "copies", "necessity", "source", "acceptance_standard"]
+MATERIAL_FIELDS = [
+    "kind",
+    "copies",
+    "necessity",
+    "source",
+    "shared_source",
+    "shared_check",
+    "acceptance_standard",
+]
 
 
 @dataclass

@@ -274,6 +274,22 @@ class Material(VersionPartMixin, models.Model):
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.APPLICANT
     )
+    shared_source = models.CharField(
+        _("confirmed by data source"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Code of the data source that confirms this material (population, education, "
+            "certificates …). Confirmed: the applicant is not asked for it; not confirmed: "
+            "asked as usual."
+        ),
+    )
+    shared_check = models.CharField(
+        _("what the source confirms"),
+        max_length=200,
+        blank=True,
+        help_text=_("For the certificate library: the certificate type code; else a record kind."),
+    )
     acceptance_standard = models.TextField(_("acceptance standard"), blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)
     sample = models.FileField(_("filled sample"), upload_to="catalog/samples/", blank=True)

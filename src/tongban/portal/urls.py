@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import bundle_views, case_views, guidance, items, views
+from . import bundle_views, case_views, certificate_urls, guidance, instant_urls, items, views
 
 app_name = "portal"
 urlpatterns = [
@@ -50,3 +50,5 @@ urlpatterns = [
         name="bundle-application-submit",
     ),
 ]
+
+urlpatterns += certificate_urls.urlpatterns + instant_urls.urlpatterns

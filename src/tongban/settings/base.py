@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "tongban.bundles",
     "tongban.projects",
     "tongban.archive",
+    "tongban.sharing",
+    "tongban.rules",
+    "tongban.certificates",
+    "tongban.instant",
     "tongban.api",
     "tongban.portal",
     "tongban.workbench",
@@ -205,6 +209,13 @@ TONGBAN_CJK_FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/wqy-microhei/wqy-microhei.ttc",
 ]
+
+# The bureau's signing key and certificate for e-certificates (a PKCS#12 file). Empty: a
+# development key is generated under VAR_DIR on first use (never for production).
+TONGBAN_SIGNING_PKCS12 = os.environ.get("TONGBAN_SIGNING_PKCS12", "")
+TONGBAN_SIGNING_PASSWORD = os.environ.get("TONGBAN_SIGNING_PASSWORD", "")
+# Where the public pages are reached from outside: the QR code on a certificate links here.
+TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_MAX_PER_PAGE_SIZE = 200

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import case_views, catalog_views, project_views, views
+from . import (
+    case_views,
+    catalog_views,
+    certificate_urls,
+    project_views,
+    rules_urls,
+    sharing_urls,
+    views,
+)
 
 app_name = "workbench"
 urlpatterns = [
@@ -32,3 +40,5 @@ urlpatterns = [
     path("projects/butler/", project_views.butler, name="project-butler"),
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
 ]
+
+urlpatterns += sharing_urls.urlpatterns + rules_urls.urlpatterns + certificate_urls.urlpatterns

@@ -1,0 +1,5 @@
+"""instant API."""
+
+from ninja import Router
+
+router = Router(tags=["instant"])

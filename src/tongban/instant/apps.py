@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InstantConfig(AppConfig):
+    """Instant approval (秒批): shared data, decision rules and certificates on submission."""
+
+    name = "tongban.instant"
+    label = "instant"
+    verbose_name = _("Instant approval")

@@ -1,0 +1,3 @@
+"""Public certificate pages (verification); filled by the certificates work."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Instant-approval pages of the portal."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""sharing API."""
+
+from ninja import Router
+
+router = Router(tags=["sharing"])

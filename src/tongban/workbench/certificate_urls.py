@@ -1,0 +1,3 @@
+"""Workbench pages: certificate."""
+
+urlpatterns: list = []

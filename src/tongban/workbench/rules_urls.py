@@ -1,0 +1,3 @@
+"""Workbench pages: rules."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Workbench pages: sharing."""
+
+urlpatterns: list = []
