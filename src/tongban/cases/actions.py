@@ -185,7 +185,7 @@ def _record(
     pending.append(
         (f"case.{action}", {"status": [source, case.status], **(data or {})}, principal.actor)
     )
-    case.__dict__.setdefault("_pending_hooks", []).append(action)
+    case.__dict__.setdefault("_pending_hooks", []).append((action, source))
     recipient = _applicant_user(case)
     if (
         tell_applicant
@@ -232,8 +232,8 @@ def _flush_audit(case: Case) -> None:
     """The audit entries, then the other apps' reactions (``hooks.case_acted``)."""
     for action, changes, actor in case.__dict__.pop("_pending_audit", []):
         audit.record(action, case, changes=changes, actor=actor)
-    for action in case.__dict__.pop("_pending_hooks", []):
-        hooks.case_acted.send(sender=Case, case=case, action=action)
+    for action, source in case.__dict__.pop("_pending_hooks", []):
+        hooks.case_acted.send(sender=Case, case=case, action=action, source=source)
 
 
 def _save(case: Case, now: dt.datetime) -> None:
@@ -336,13 +336,28 @@ def received_materials(case: Case) -> dict[int, CaseMaterial]:
     return {m.material_id: m for m in _RECEIVED.rows(case.pk)}
 
 
+def confirmed_materials(case: Case) -> set[int]:
+    """The guide's materials a data source confirmed for this case (三减一优): not asked."""
+    candidates = [m for m in _guide_of(case).materials if m.shared_source]
+    return hooks.confirmed_materials(case, candidates) if candidates else set()
+
+
+def is_asked(material: Material, confirmed: set[int]) -> bool:
+    """Whether the applicant must hand ``material`` in: one naming a data source is asked
+    for until that source confirms it; one merely marked verifiable is checked by staff."""
+    if material.shared_source:
+        return material.pk not in confirmed
+    return not material.verifiable
+
+
 def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Material]:
-    """Required materials of the case's guide with no file yet (verifiable ones excepted)."""
+    """Required materials of the case's guide with no file yet and not confirmed from data."""
     guide = _guide_of(case)
     received = received_materials(case)
+    confirmed = confirmed_materials(case)
     missing = []
     for material in guide.materials:
-        if material.verifiable or material.pk in received:
+        if not is_asked(material, confirmed) or material.pk in received:
             continue
         if material.necessity == Material.Necessity.REQUIRED or (
             include_deferrable and material.necessity == Material.Necessity.DEFERRABLE
