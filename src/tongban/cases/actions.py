@@ -27,7 +27,7 @@ from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
 from tongban.org import policy
 from tongban.org.models import Agency, Applicant, ServicePoint, Window
-from tongban.org.policy import Principal
+from tongban.org.policy import SYSTEM, Principal
 
 from . import deadlines, hooks, numbering, transitions
 from .files import check_upload
@@ -148,6 +148,25 @@ def _lock(principal: Principal, case: Case, revision: int | None) -> Case:
 
 def _columns(case: Case) -> dict[str, Any]:
     return {f.attname: getattr(case, f.attname) for f in Case._meta.concrete_fields}
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    """The case's columns and pending side effects, to undo in memory what a rolled-back
+    savepoint undid in the database (a submit handler that failed half-way)."""
+    return {
+        "columns": _columns(case),
+        "loaded": dict(case.__dict__.get("_loaded") or {}),
+        "audit": list(case.__dict__.get("_pending_audit", [])),
+        "hooks": list(case.__dict__.get("_pending_hooks", [])),
+    }
+
+
+def restore(case: Case, saved: dict[str, Any]) -> None:
+    for name, value in saved["columns"].items():
+        setattr(case, name, value)
+    case._loaded = saved["loaded"]
+    case.__dict__["_pending_audit"] = saved["audit"]
+    case.__dict__["_pending_hooks"] = saved["hooks"]
 
 
 def _applicant_user(case: Case):
@@ -568,6 +587,7 @@ def submit(principal: Principal, case: Case, *, revision: int | None = None) -> 
         case.submitted_at = now
         _move(principal, case, "submit", now=now)
         _save(case, now)
+        hooks.submitted(case)
     return case
 
 
@@ -735,6 +755,41 @@ def accept(
         _start_clock(principal, case, now, service_point, window)
         _move(principal, case, "accept", now=now, data={"window": case.window_kind})
         _save(case, now)
+    return case
+
+
+def decide_instantly(case: Case, *, note: str = "", data: dict[str, Any] | None = None) -> Case:
+    """秒批: accept, approve and issue the result of a case just submitted, as the system.
+
+    Only for a submit handler (``hooks.register_submit_handler``): ``case`` is the very
+    object ``submit`` locked and saved, inside its transaction. A decision rule approved
+    it; the events carry the rule's evaluation (``data``) as the reason. Never a denial.
+    """
+    now = _now()
+    principal = SYSTEM
+    transitions.require(case.status, "accept")
+    _require_complete(case)
+    _start_clock(principal, case, now, None, None)
+    _move(principal, case, "accept", now=now, data=data, public=False)
+    _move(principal, case, "approve", now=now, note=note, data=data, public=False)
+    case.decided_at = now
+    _move(principal, case, "issue_result", now=now, note=note, data=data)
+    case.step_kind = "result"
+    case.step_role = "window_clerk"
+    _save(case, now)
+    return case
+
+
+def refer_to_person(case: Case, *, reasons: list[str], data: dict[str, Any] | None = None) -> Case:
+    """A decision rule did not approve: the case waits for a person, who sees why.
+
+    Like :func:`decide_instantly`, for a submit handler on the locked, saved case. Not a
+    move: the case stays submitted for a clerk to accept (or refuse — a person decides).
+    """
+    now = _now()
+    note = "；".join(reasons)
+    _record(SYSTEM, case, "refer", source=case.status, note=note, data=data, now=now, public=True)
+    _save(case, now)
     return case
 
 

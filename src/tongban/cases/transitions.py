@@ -10,7 +10,8 @@ Who:
   handler   — whoever the current review step names (reviewer, chief or clerk)
   chief     — a section chief of the deciding agency (never the one who proposed)
   staff     — a clerk or anyone of the deciding agency
-  system    — the periodic deadline task
+  system    — the periodic deadline task, and instant approval (秒批): a decision rule that
+              approves accepts, approves and issues at once; it never denies
 """
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ _TABLE = [
     Transition(S.DRAFT, "submit", S.SUBMITTED, ("applicant", "clerk"), "收件: the clock for acceptance starts (Art. 32: 5 working days)"),
     Transition(S.SUBMITTED, "request_supplement", S.NEEDS_SUPPLEMENT, ("clerk",), "补正: every gap told at once; the acceptance clock pauses"),
     Transition(S.NEEDS_SUPPLEMENT, "supply", S.SUBMITTED, ("applicant", "clerk"), "the applicant supplies what was asked; acceptance review again"),
-    Transition(S.SUBMITTED, "accept", S.IN_REVIEW, ("clerk",), "受理: the decision clock starts the next working day"),
+    Transition(S.SUBMITTED, "accept", S.IN_REVIEW, ("clerk", "system"), "受理: the decision clock starts the next working day; the system for an instant approval (秒批)"),
     Transition(S.SUBMITTED, "accept_tolerant", S.ACCEPTED_TOLERANT, ("clerk",), "容缺受理: main materials complete, secondary ones deferred"),
     Transition(S.SUBMITTED, "accept_on_commitment", S.IN_REVIEW, ("clerk",), "告知承诺: a signed commitment replaces proof; a post-check follows"),
     Transition(S.SUBMITTED, "propose_non_acceptance", S.NON_ACCEPTANCE_PENDING, ("clerk",), "窗口无否决权: a clerk's refusal waits for a chief"),
@@ -46,13 +47,13 @@ _TABLE = [
     Transition(S.IN_REVIEW, "start_special_procedure", S.SPECIAL_PROCEDURE, ("handler", "chief"), "Art. 45: hearing, testing, expert review… do not count"),
     Transition(S.SPECIAL_PROCEDURE, "end_special_procedure", S.IN_REVIEW, ("handler", "chief"), "the clock runs again"),
     Transition(S.IN_REVIEW, "extend", S.IN_REVIEW, ("chief",), "Art. 42: extension with reasons told to the applicant"),
-    Transition(S.IN_REVIEW, "approve", S.APPROVED, ("handler",), "准予许可, at the decision step"),
+    Transition(S.IN_REVIEW, "approve", S.APPROVED, ("handler", "system"), "准予许可, at the decision step; the system only when a decision rule approves (never denies)"),
     Transition(S.IN_REVIEW, "deny", S.DENIED, ("chief",), "不予许可 by a chief, with reasons"),
     Transition(S.IN_REVIEW, "propose_denial", S.DENIAL_PENDING, ("handler",), "a denial by anyone but a chief waits for one"),
     Transition(S.DENIAL_PENDING, "confirm_refusal", S.DENIED, ("chief",), "不予许可 confirmed"),
     Transition(S.DENIAL_PENDING, "overturn_refusal", S.IN_REVIEW, ("chief",), "the chief overturns: review goes on"),
     Transition(S.IN_REVIEW, "terminate", S.TERMINATED, ("system", "chief"), "a false commitment found before the decision"),
-    Transition(S.APPROVED, "issue_result", S.RESULT_ISSUED, ("staff",), "Art. 44: the certificate is issued within 10 days"),
+    Transition(S.APPROVED, "issue_result", S.RESULT_ISSUED, ("staff", "system"), "Art. 44: the certificate is issued within 10 days; at once after an instant approval"),
     Transition(S.DENIED, "issue_result", S.RESULT_ISSUED, ("staff",), "the written denial goes out like a result"),
     Transition(S.RESULT_ISSUED, "deliver", S.DELIVERED, ("clerk", "staff"), "出件: handed over at the window or sent"),
     Transition(S.DELIVERED, "close", S.CLOSED, ("system", "clerk", "staff"), "办结"),
@@ -116,6 +117,7 @@ ACTION_LABELS = {
     "warn": _("Deadline warning"),
     "warn_step": _("Step time warning"),
     "post_check": _("Commitment checked"),
+    "refer": _("Referred to a person"),
 }
 
 

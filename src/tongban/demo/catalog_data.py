@@ -88,6 +88,9 @@ class MaterialRow:
     copies: int = 1
     # The answers it applies for, as "<question key>:<answer text>"; empty: always.
     when: tuple[str, ...] = ()
+    # The data source that confirms it (三减一优): not asked for once confirmed.
+    shared_source: str = ""
+    shared_check: str = ""
 
     @property
     def acceptance_standard(self) -> str:
@@ -198,6 +201,33 @@ PHOTO = m(
     ELECTRONIC,
     "白色背景，JPG格式；可在大厅免费拍摄",
 )
+
+# Instant-approval (秒批) items: what a data source confirms is not asked for; the online
+# form replaces the paper one. Other items keep staff checking shared data at the window.
+VERIFIED_ID = m(
+    "申请人居民身份证",
+    source=SHARED,
+    standard="通过人口信息库自动核验，无需提交",
+    shared_source="population",
+)
+VERIFIED_PHOTO = m(
+    "本人近期二寸免冠彩色照片",
+    ELECTRONIC,
+    "调取居民身份证照片，无需上传；未能调取的上传白底JPG照片",
+    source=SHARED,
+    shared_source="population",
+)
+
+
+def online_form(name: str) -> MaterialRow:
+    return m(
+        name,
+        FORM,
+        "在线申请时依据填报内容自动生成，无需上传；窗口办理时现场填写",
+        necessity=OPTIONAL,
+    )
+
+
 FLOOR_PLAN = m("经营场所平面布局图", ELECTRONIC, "标明面积、功能分区和主要设备位置")
 MANAGEMENT_RULES = m("安全管理制度", ELECTRONIC, "包括岗位责任、检查、培训和应急处置制度")
 PROMISE = m("告知承诺书", FORM, "申请人书面承诺符合许可条件，承诺不实的依法撤销许可")
@@ -1170,22 +1200,31 @@ HEALTH = [
             ),
         ),
         materials=(
-            m("护士执业注册申请审核表", FORM, "通过电子化注册系统在线填报"),
-            APPLICANT_ID,
+            online_form("护士执业注册申请审核表"),
+            VERIFIED_ID,
             m(
                 "护士执业资格考试成绩合格证明",
                 source=SHARED,
                 standard="通过考试信息共享核验",
                 when=("kind:首次注册",),
             ),
-            m("六个月内健康体检证明", when=("kind:首次注册", "kind:延续注册")),
+            m(
+                "六个月内健康体检证明",
+                standard="体检结果已共享的无需提交",
+                source=SHARED,
+                when=("kind:首次注册", "kind:延续注册"),
+                shared_source="qualification",
+                shared_check="health_check_passed",
+            ),
             m("拟执业机构接收证明", ELECTRONIC, when=("kind:首次注册", "kind:变更注册")),
             m(
                 "护士执业证书",
                 ELECTRONIC,
-                "通过电子证照调取",
+                "通过护士执业注册信息核验",
                 source=E_CERT,
                 when=("kind:延续注册", "kind:变更注册"),
+                shared_source="qualification",
+                shared_check="nurse_registration_number",
             ),
         ),
     ),
@@ -1311,29 +1350,45 @@ EDUCATION = [
             ),
         ),
         materials=(
-            m("教师资格认定申请表", FORM, "网上报名时在线填写，无需打印"),
-            APPLICANT_ID,
-            m("学历证书", source=SHARED, standard="通过学信网等学历信息共享核验"),
+            online_form("教师资格认定申请表"),
+            VERIFIED_ID,
+            m(
+                "学历证书",
+                source=SHARED,
+                standard="通过学历学位库共享核验",
+                shared_source="education",
+            ),
             m(
                 "普通话水平测试等级证书",
                 ELECTRONIC,
-                "二级乙等及以上；通过电子证照调取",
+                "二级乙等及以上；通过职业资格库核验",
                 source=E_CERT,
+                shared_source="qualification",
+                shared_check="putonghua_level",
             ),
-            m("教师资格认定体检表", standard="县级以上医院近6个月内出具，体检合格"),
+            m(
+                "教师资格认定体检表",
+                standard="县级以上医院近6个月内出具，体检合格；体检结果已共享的无需提交",
+                source=SHARED,
+                shared_source="qualification",
+                shared_check="health_check_passed",
+            ),
             m(
                 "中小学教师资格考试合格证明",
                 source=SHARED,
                 standard="通过国家教师资格考试系统共享核验",
                 when=("route:否",),
+                shared_source="qualification",
+                shared_check="teacher_qualification",
             ),
             m(
                 "师范生教师职业能力测试合格证明",
                 source=SHARED,
                 standard="由毕业院校组织测试，系统共享核验",
                 when=("route:是",),
+                shared_source="education",
             ),
-            PHOTO,
+            VERIFIED_PHOTO,
         ),
     ),
     item(
@@ -1468,9 +1523,9 @@ CIVIL = [
         procedure=PROC_INSTANT,
         questions=(q("proxy", "是否委托他人代办？", o("本人办理"), o("委托家属或代办员办理")),),
         materials=(
-            m("老年人优待证申请表", FORM, "窗口或“爱山东”填写"),
-            APPLICANT_ID,
-            PHOTO,
+            online_form("老年人优待证申请表"),
+            VERIFIED_ID,
+            VERIFIED_PHOTO,
             m(
                 "代办人居民身份证",
                 source=SHARED,
@@ -1501,9 +1556,46 @@ CIVIL = [
         keywords="高龄补贴 老人补贴 长寿金 八十岁补贴",
         procedure=PROC_BENEFIT,
         materials=(
-            m("高龄津贴申请表", FORM),
-            APPLICANT_ID,
+            online_form("高龄津贴申请表"),
+            VERIFIED_ID,
             m("本人社会保障卡或银行账户信息", source=SHARED, standard="通过社保卡信息共享核验"),
+        ),
+    ),
+    item(
+        "graduate_housing_subsidy",
+        108,
+        "高校毕业生住房补贴申领",
+        BENEFIT,
+        "hrss",
+        basis="《德州市人才支撑新旧动能转换若干措施》（示例）",
+        conditions="35周岁以下，取得全日制本科及以上学历且毕业5年内，在本市就业并连续缴纳社会保险6个月以上",
+        statutory=20,
+        promised=0,
+        depth=4,
+        visits=0,
+        reach=CITY_WIDE,
+        applicants=PERSON,
+        keywords="人才补贴 住房补贴 毕业生补贴 租房补贴 秒批",
+        procedure="网上申请 → 系统自动比对学历、社保和户籍信息 → 秒批 → 按月发放",
+        materials=(
+            online_form("高校毕业生住房补贴申请表"),
+            VERIFIED_ID,
+            m(
+                "毕业证书、学位证书",
+                ELECTRONIC,
+                "通过学历学位库核验，无需提交",
+                source=SHARED,
+                shared_source="education",
+            ),
+            m(
+                "社会保险缴费证明",
+                ELECTRONIC,
+                "通过社会保险库核验，无需提交",
+                source=SHARED,
+                shared_source="social_insurance",
+                shared_check="insured",
+            ),
+            m("本人银行账户信息", source=SHARED, standard="通过社保卡信息共享核验"),
         ),
     ),
     item(
@@ -2079,6 +2171,36 @@ CONSTRUCTION = [
                 "由具有相应资质的设计单位出具",
                 when=("large:是",),
             ),
+        ),
+    ),
+    item(
+        "outdoor_ads_renewal",
+        107,
+        "户外广告设施设置延续",
+        LICENSING,
+        "bureau",
+        basis="《城市市容和环境卫生管理条例》第十一条；《山东省城市市容和环境卫生管理条例》",
+        conditions="原许可在有效期内；设施位置、规格未改变；申请人依法存续且无严重失信记录",
+        statutory=20,
+        promised=0,
+        depth=4,
+        visits=0,
+        reach=CITY_WIDE,
+        applicants=ENTERPRISE,
+        supervising=("urban",),
+        keywords="广告牌延期 户外广告延续 广告许可到期 秒批",
+        procedure="网上申请 → 系统自动比对登记和信用信息 → 秒批出证",
+        materials=(
+            online_form("户外广告设施设置延续申请表"),
+            m(
+                "营业执照",
+                ELECTRONIC,
+                "通过市场主体登记库核验，无需提交",
+                source=E_CERT,
+                shared_source="enterprise",
+            ),
+            m("原户外广告设施设置许可证", ELECTRONIC, "通过电子证照库调取", source=E_CERT),
+            m("设施安全自查承诺书", FORM, "在线勾选承诺，无需上传", necessity=OPTIONAL),
         ),
     ),
     item(

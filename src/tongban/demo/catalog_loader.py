@@ -82,6 +82,8 @@ MATERIAL_FIELDS = (
     "copies",
     "necessity",
     "source",
+    "shared_source",
+    "shared_check",
     "acceptance_standard",
 )
 OPEN = (ItemVersion.Status.DRAFT, ItemVersion.Status.IN_REVIEW, ItemVersion.Status.REJECTED)
@@ -169,6 +171,8 @@ def _wanted(row: data.ItemRow, agencies: dict[str, Agency]) -> tuple:
             material.copies,
             material.necessity,
             material.source,
+            material.shared_source,
+            material.shared_check,
             material.acceptance_standard,
             tuple(sorted(refs[ref] for ref in material.when)),
         )
@@ -378,6 +382,8 @@ def _build(
                         copies=material.copies,
                         necessity=material.necessity,
                         source=material.source,
+                        shared_source=material.shared_source,
+                        shared_check=material.shared_check,
                         acceptance_standard=material.acceptance_standard,
                     ),
                 )

@@ -8,3 +8,15 @@ class InstantConfig(AppConfig):
     name = "tongban.instant"
     label = "instant"
     verbose_name = _("Instant approval")
+
+    def ready(self) -> None:
+        try:  # TEMPORARY while the sharing and rules apps are being built
+            from tongban.sharing import services as sharing
+
+            from . import services
+        except ImportError:
+            return
+        from tongban.cases import hooks
+
+        hooks.register_submit_handler(services.on_submitted)
+        sharing.register_need(services.sources_needed)
