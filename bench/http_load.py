@@ -48,7 +48,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(access_log: str | None = None) -> Iterator[int]:
+def server(access_log: str | None = None, settings_module: str | None = None) -> Iterator[int]:
     """Two sync workers, as deploy.md allows; yields the port.
 
     Not gthread: deploy.md's 4 threads per worker accepted 215–230 cases/s here where sync
@@ -61,6 +61,8 @@ def server(access_log: str | None = None) -> Iterator[int]:
     port = _free_port()
     connections.close_all()  # the workers open their own connections
     env = {**os.environ, "TONGBAN_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    if settings_module:
+        env["DJANGO_SETTINGS_MODULE"] = settings_module
     process = subprocess.Popen(
         [
             sys.executable, "-m", "gunicorn", "tongban.wsgi:application",
@@ -177,6 +179,13 @@ def measure_latency(name: str, port: int, paths: list[str], cookie: str) -> None
 def post_rate(port: int, paths: list[str], body: str, cookie: str, seconds: int) -> float:
     """POST ``body`` to each of ``paths`` once, in order, from 16 wrk connections for
     ``seconds`` or until the paths run out; requests per second."""
+    return post_load(port, paths, body, cookie, seconds)[0]
+
+
+def post_load(
+    port: int, paths: list[str], body: str, cookie: str, seconds: int
+) -> tuple[float, float, float]:
+    """As :func:`post_rate`: requests per second, and the p50 and p99 latency in ms."""
     listed = ", ".join(f'"{path}"' for path in paths)
     script = (
         f"local paths = {{{listed}}}\n"
@@ -202,7 +211,9 @@ def post_rate(port: int, paths: list[str], body: str, cookie: str, seconds: int)
         "end\n"
     )
     output = _run_wrk(port, script, cookie, seconds)
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return rate, _ms(found["50"]), _ms(found["99"])
 
 
 def has_wrk() -> bool:

@@ -530,4 +530,43 @@ APPLICANTS = [
         credit_code=credit_code("91", "371402", "MA3NR8K2L"),
         legal_representative="王建国",
     ),
+    # Residents for trying instant approval (秒批); their shared data (population,
+    # education, qualifications, social insurance) is in the sharing app's demo records.
+    ApplicantRow(
+        "resident59",
+        Applicant.Kind.PERSON,
+        "王秀兰",
+        "13805346715",
+        "德州市德城区天衢街道东风里小区6号楼1单元302室",
+        region_code("德城区", "天衢街道"),
+        # Born 1967-06-15: 59 until June 2027, too young for the elderly card.
+        id_number=resident_id("371402", "19670615", "042"),
+    ),
+    ApplicantRow(
+        "teacher",
+        Applicant.Kind.PERSON,
+        "陈晓雨",
+        "13905342001",
+        "德州市德城区新湖街道湖滨社区8号楼1单元502室",
+        region_code("德城区", "新湖街道"),
+        id_number=resident_id("371402", "20010920", "062"),
+    ),
+    ApplicantRow(
+        "nurse",
+        Applicant.Kind.PERSON,
+        "赵静",
+        "13905342002",
+        "德州市德城区天衢街道尚德路16号",
+        region_code("德城区", "天衢街道"),
+        id_number=resident_id("371402", "19920408", "082"),
+    ),
+    ApplicantRow(
+        "graduate",
+        Applicant.Kind.PERSON,
+        "孙浩",
+        "13905342003",
+        "德州市德城区新湖街道湖滨社区12号楼3单元201室",
+        region_code("德城区", "新湖街道"),
+        id_number=resident_id("371402", "20020516", "071"),
+    ),
 ]
