@@ -113,7 +113,9 @@ def as_of(moment: dt.datetime) -> Iterator[None]:
 _LOCKED = sql.Prepared(
     lambda pk: (
         Case.objects.select_for_update(of=("self",))
-        .select_related("item", "deciding_agency", "service_point", "applicant__account")
+        .select_related(
+            "item", "deciding_agency", "service_point", "applicant__account", "commitment"
+        )
         .filter(pk=pk)
     )
 )
@@ -1410,6 +1412,7 @@ def record_post_check(
         commitment.checked_at = now
         commitment.check_note = note.strip()
         commitment.save()
+        case.commitment = commitment  # the locked row came with the commitment as it was
         _record(
             principal,
             case,

@@ -1114,9 +1114,12 @@ def _endpoint(name: str, spec: ActionSpec) -> Callable:
         # Not read first: the action locks the row and checks the caller may see it.
         case = Case(pk=case_id)
         try:
-            spec.call(principal, case, payload)
+            acted = spec.call(principal, case, payload)
         except Case.DoesNotExist:
             raise Http404("No Case matches the given query.") from None
+        if isinstance(acted, Case) and acted.pk == case.pk:
+            # The row the action locked and saved, with what the detail reads: no re-read.
+            return _detail(principal, acted, fresh=True)
         return _detail(principal, case)
 
     act.__name__ = f"case_{name}"
