@@ -35,6 +35,7 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "supervision": (StaffRole.SUPERVISING_OFFICER,),
     "training": (),  # every staff member studies the items they handle
     "catalog": (StaffRole.CATALOG_ADMIN, StaffRole.SECTION_CHIEF),
+    "certificates": (StaffRole.SECTION_CHIEF, StaffRole.BACKOFFICE_REVIEWER),
 }
 
 PAGE_LABELS = {
@@ -48,6 +49,7 @@ PAGE_LABELS = {
     "supervision": gettext_lazy("Supervision"),
     "training": gettext_lazy("Item training"),
     "catalog": gettext_lazy("Service catalog"),
+    "certificates": gettext_lazy("Certificates"),
 }
 
 # The page where each role's daily work happens.
