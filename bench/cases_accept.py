@@ -20,6 +20,7 @@ from tongban.cases.models import Case, CaseEvent
 from tongban.org.policy import principal_for_user
 
 from . import cases_fixture, http_load
+from .urls import create_table
 
 ROUNDS = int(os.environ.get("TONGBAN_BENCH_ACCEPTS", "600"))
 PROCESSES = 2
@@ -88,15 +89,24 @@ def run() -> None:
     print(f"case_accept_rate_{PROCESSES}_processes: {both:.0f} per_s")
     print(f"case_accept_vs_bare: {single / bare:.2f} ratio")
     if http_load.has_wrk():
-        print(f"case_accept_api_rate_2_workers: {_over_http(w, template):.0f} per_s")
+        accepted, bare_api = _over_http(w, template)
+        print(f"bare_insert_api_rate_2_workers: {bare_api:.0f} per_s")
+        print(f"case_accept_api_rate_2_workers: {accepted:.0f} per_s")
+        print(f"case_accept_api_vs_bare_insert_api: {accepted / bare_api:.2f} ratio")
 
 
-def _over_http(w, template: Case) -> float:
+def _over_http(w, template: Case) -> tuple[float, float]:
+    """Accepts per second through the API, and the bare one-row-insert endpoint's rate on
+    the same server (``bench.urls``) as the baseline."""
     ids = cases_fixture.clone_submitted(template, HTTP_CASES)
     paths = [f"/api/v1/cases/{pk}/actions/accept" for pk in ids]
     body = json.dumps({"service_point": w.hall.pk, "window": w.window.pk})
     cookie = http_load.session_cookie(w.clerk)
     warm_up = http_load.WARM_UP_SECONDS * 1000
-    with http_load.server() as port:
+    inserts = ["/bench/api/insert"] * len(paths)
+    create_table()
+    with http_load.server(settings_module="bench.settings") as port:
+        http_load.post_rate(port, inserts[:warm_up], body, cookie, http_load.WARM_UP_SECONDS)
+        bare = http_load.post_rate(port, inserts[warm_up:], body, cookie, HTTP_SECONDS)
         http_load.post_rate(port, paths[:warm_up], body, cookie, http_load.WARM_UP_SECONDS)
-        return http_load.post_rate(port, paths[warm_up:], body, cookie, HTTP_SECONDS)
+        return http_load.post_rate(port, paths[warm_up:], body, cookie, HTTP_SECONDS), bare
