@@ -471,6 +471,7 @@ STAFF = [
     StaffRow("manager", "孙丽", "13905340006", StaffRole.HALL_MANAGER, point_key="city_hall"),
     # Keeps the bureau's service catalog (事项目录): drafts, reviews and publishes items.
     StaffRow("catalog", "周静", "13905340010", StaffRole.CATALOG_ADMIN, agency_key="bureau"),
+    StaffRow("auditor", "吴敏", "13905340030", StaffRole.AUDITOR, agency_key="bureau"),
     # Scoped to the bureau that runs the platform, though the role itself is city-wide.
     StaffRow("admin", "周强", "13905340007", StaffRole.PLATFORM_ADMIN, agency_key="bureau",
              superuser=True),

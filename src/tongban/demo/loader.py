@@ -31,6 +31,7 @@ from .bundle_loader import KINDS as BUNDLE_KINDS
 from .bundle_loader import load_demo_bundles
 from .catalog_loader import KINDS as CATALOG_KINDS
 from .catalog_loader import load_demo_catalog
+from .instant_loader import load_instant_approval
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -349,6 +350,9 @@ def load_demo_city() -> dict[str, int]:
         counts = tally.result()
         counts.update(load_demo_catalog())
         counts.update(load_demo_bundles())
+        # Data-source records, certificate types and decision rules (秒批): kept current,
+        # not counted (they are refreshed on every load and change nothing when current).
+        load_instant_approval()
         if any(counts.values()):
             audit.record(
                 "demo.load",

@@ -1,5 +1,124 @@
-"""instant API."""
+"""Instant approval through the API: apply and be decided in one call (a phone app, a
+department's portal), and read a case's decision with its reasons and certificate."""
 
-from ninja import Router
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from tongban.cases import actions
+from tongban.cases.models import ONLINE_CHANNELS, Case, Channel
+from tongban.catalog.models import Item
+from tongban.core import audit
+from tongban.core.api import ErrorOut
+from tongban.org import policy
+from tongban.org.api_auth import AUTH
+from tongban.org.models import Applicant
+
+from . import views_data
 
 router = Router(tags=["instant"])
+
+
+class InstantApplicationIn(Schema):
+    item: str = Field(description="the item's implementation code")
+    form_data: dict[str, str] = Field(default_factory=dict)
+    answers: list[int] = Field(default_factory=list)
+    channel: str = Channel.MOBILE
+    applicant: int | None = Field(
+        None, description="for an agent or clerk filing for someone; applicants omit it"
+    )
+
+
+class CertificateRef(Schema):
+    id: int
+    identifier: str
+    number: str
+    status: str
+    download_url: str
+    verify_url: str
+
+
+class EvaluationOut(Schema):
+    rule: str
+    revision: int
+    mode: str
+    outcome: str
+    reasons: list[str]
+    decided: bool
+
+
+class DecisionOut(Schema):
+    case_id: int
+    code: str | None
+    status: str
+    status_label: str
+    instant: bool = Field(description="the item is decided by a decision rule in force")
+    outcome: str = Field(description="approve, refer, or empty when no rule decided")
+    reasons: list[str]
+    evaluations: list[EvaluationOut]
+    certificate: CertificateRef | None
+
+
+class InstantItemOut(Schema):
+    item: str
+    name: str
+
+
+@router.get("/items", response=list[InstantItemOut], auth=None)
+@paginate(PageNumberPagination)
+def instant_items(request):
+    """Items decided instantly today (an active decision rule), for a phone's menu."""
+    return views_data.instant_items()
+
+
+@router.post(
+    "/apply",
+    response={201: DecisionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
+)
+def apply(request, payload: InstantApplicationIn):
+    """Start and submit an application at once; an item with an active decision rule is
+    decided in the same call (approved with its certificate, or referred to a person with
+    the reasons). Nothing is kept when the application is refused as incomplete."""
+    principal = request.principal
+    item = get_object_or_404(Item, impl_code=payload.item)
+    if principal.kind == "applicant":
+        applicant = getattr(principal.user, "applicant", None)
+        if applicant is None or payload.applicant not in (None, applicant.pk):
+            raise policy.OutOfScope(_("Applicants apply for themselves."))
+    else:
+        if payload.applicant is None:
+            raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")
+        applicant = get_object_or_404(
+            policy.visible(principal, "org.view_applicant", Applicant.objects.all()),
+            pk=payload.applicant,
+        )
+    if payload.channel not in ONLINE_CHANNELS:
+        raise ValidationError(
+            _("Apply online through the portal or the mobile app."), code="channel"
+        )
+    # One transaction, no savepoints, the audit entries appended together at the end.
+    with transaction.atomic(), actions.batch(), audit.deferred():
+        case = actions.start_application(
+            principal,
+            item,
+            applicant=applicant,
+            channel=payload.channel,
+            answers=payload.answers,
+            form_data=payload.form_data,
+        )
+        case = actions.submit(principal, case)
+    return 201, views_data.decision_of(case)
+
+
+@router.get(
+    "/cases/{case_id}", response={200: DecisionOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
+)
+def decision(request, case_id: int):
+    """A case's instant decision: the rule's outcome and reasons, and its certificate."""
+    case = get_object_or_404(Case.objects.select_related("item_version", "applicant"), pk=case_id)
+    policy.require(request.principal, "cases.view_case", case)
+    return views_data.decision_of(case)

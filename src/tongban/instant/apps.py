@@ -10,13 +10,10 @@ class InstantConfig(AppConfig):
     verbose_name = _("Instant approval")
 
     def ready(self) -> None:
-        try:  # TEMPORARY while the sharing and rules apps are being built
-            from tongban.sharing import services as sharing
-
-            from . import services
-        except ImportError:
-            return
         from tongban.cases import hooks
+        from tongban.sharing import services as sharing
+
+        from . import services
 
         hooks.register_submit_handler(services.on_submitted)
         sharing.register_need(services.sources_needed)

@@ -310,6 +310,8 @@ class StaffRole(models.TextChoices):
     SUPERVISING_OFFICER = "supervising_officer", _("Supervising-department officer")
     HALL_MANAGER = "hall_manager", _("Hall manager")
     CATALOG_ADMIN = "catalog_admin", _("Catalog administrator")
+    # Reads the records (data queries, audit), changes nothing.
+    AUDITOR = "auditor", _("Auditor")
     PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
 
 

@@ -36,6 +36,8 @@ from tongban.core.models import Notification
 from tongban.org.models import Applicant
 from tongban.org.policy import Principal, principal_for_user
 
+from . import instant_pages
+
 CASES_PER_PAGE = 20
 
 FORM_LABELS = {
@@ -179,9 +181,11 @@ def _material_rows(version: ItemVersion, answers: list[int], case: Case | None):
         return None, incomplete.questions
     received = actions.received_materials(case) if case is not None else {}
     reused = _reused(case)
+    verified = instant_pages.verified_materials(case)
     rows = [
         {
             "material": material,
+            "verified": verified.get(material.pk),
             "received": received.get(material.pk),
             "reused": reused.get(getattr(received.get(material.pk), "pk", None)),
             "required": material.necessity == Material.Necessity.REQUIRED,
@@ -483,6 +487,7 @@ def _detail(
         "may_withdraw": withdraw is not None and may(principal, case, withdraw),
         "errors": list(errors),
         "handover": getattr(case, "handover", None) if case.status == Status.CLOSED else None,
+        "instant": instant_pages.decision_for_page(case),
     }
     return render(request, "portal/cases/detail.html", context, status=status)
 

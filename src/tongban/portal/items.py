@@ -27,6 +27,8 @@ from tongban.catalog.guide import (
 from tongban.catalog.models import Item, ItemVersion, Material, SituationOption, SituationQuestion
 from tongban.org.models import Agency
 
+from . import instant_pages
+
 ITEMS_PER_PAGE = 20
 # The target-applicant filter on the list (values as stored in ``target_applicants``).
 TARGET_FILTERS = ("person", "enterprise")
@@ -209,6 +211,7 @@ def _guide_page(
         "narrowed": narrowed,
         "chosen": chosen,
         "today": timezone.localdate(),
+        "instant": instant_pages.decided_instantly(version),
     }
     return render(request, "portal/items/guide.html", context)
 

@@ -8,3 +8,6 @@ class RulesConfig(AppConfig):
     name = "tongban.rules"
     label = "rules"
     verbose_name = _("Decision rules")
+
+    def ready(self) -> None:
+        from . import services  # noqa: F401  (registers the policy rule)

@@ -36,6 +36,8 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "training": (),  # every staff member studies the items they handle
     "catalog": (StaffRole.CATALOG_ADMIN, StaffRole.SECTION_CHIEF),
     "certificates": (StaffRole.SECTION_CHIEF, StaffRole.BACKOFFICE_REVIEWER),
+    "rules": (StaffRole.CATALOG_ADMIN,),
+    "sharing": (StaffRole.AUDITOR,),
 }
 
 PAGE_LABELS = {
@@ -50,6 +52,8 @@ PAGE_LABELS = {
     "training": gettext_lazy("Item training"),
     "catalog": gettext_lazy("Service catalog"),
     "certificates": gettext_lazy("Certificates"),
+    "rules": gettext_lazy("Decision rules"),
+    "sharing": gettext_lazy("Data sharing"),
 }
 
 # The page where each role's daily work happens.
@@ -61,6 +65,7 @@ ROLE_PAGE = {
     StaffRole.SECTION_CHIEF: "approvals",
     StaffRole.SUPERVISING_OFFICER: "supervision",
     StaffRole.CATALOG_ADMIN: "catalog",
+    StaffRole.AUDITOR: "sharing",
 }
 
 

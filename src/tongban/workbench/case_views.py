@@ -51,6 +51,7 @@ from tongban.org.models import Applicant, ServicePoint, StaffRole, Window
 from tongban.org.policy import OutOfScope, Principal
 from tongban.workdays.clock import Deadline, calendar_for, remaining_working_days
 
+from . import instant_panel
 from .access import PAGE_ROLES, scope_for, staff_with_roles
 from .lookup import find_applicants
 from .views import LOOKUP_PER_PAGE, _counter_points, _is_htmx, _render, registration
@@ -1094,6 +1095,7 @@ def _detail_context(
         "max_extension": actions.MAX_EXTENSION_DAYS - case.extension_days,
         "deferred": SupplementRequest.Stage.DEFERRED,
         "bundle": _bundle_panel(case),
+        **instant_panel.panel(case),
     }
 
 

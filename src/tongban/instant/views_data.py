@@ -1,0 +1,78 @@
+"""What the portal, the workbench and the API show of an instant decision."""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tongban.cases.models import Case, Status
+from tongban.catalog.actions import current_version
+from tongban.catalog.models import ItemVersion
+from tongban.certificates.models import Certificate
+from tongban.rules import services as rules
+from tongban.rules.models import Mode
+
+from .services import has_active_rule
+
+
+def certificate_of(case: Case) -> Certificate | None:
+    return Certificate.objects.filter(case=case).order_by("-pk").first()
+
+
+def certificate_ref(certificate: Certificate) -> dict[str, Any]:
+    verify = reverse("portal:certificate-verify", args=[certificate.identifier])
+    return {
+        "id": certificate.pk,
+        "identifier": certificate.identifier,
+        "number": certificate.number,
+        "status": certificate.status,
+        "download_url": reverse("portal:certificate-download", args=[certificate.pk]),
+        "verify_url": f"{settings.TONGBAN_PUBLIC_URL}{verify}?t={certificate.verify_token}",
+    }
+
+
+def decision_of(case: Case) -> dict[str, Any]:
+    evaluations = rules.evaluations_for(case)
+    deciding = next((e for e in evaluations if e.decided), None)
+    certificate = certificate_of(case) if case.status != Status.SUBMITTED else None
+    return {
+        "case_id": case.pk,
+        "code": case.code,
+        "status": case.status,
+        "status_label": str(Status(case.status).label),
+        "instant": has_active_rule(case.item_version),
+        "outcome": ("approve" if deciding.outcome == "approve" else "refer") if deciding else "",
+        "reasons": list(deciding.reasons) if deciding else [],
+        "evaluations": [
+            {
+                "rule": e.rule.name,
+                "revision": e.revision,
+                "mode": e.mode,
+                "outcome": e.outcome,
+                "reasons": list(e.reasons or []),
+                "decided": e.decided,
+            }
+            for e in evaluations
+        ],
+        "certificate": certificate_ref(certificate) if certificate else None,
+    }
+
+
+def instant_items() -> list[dict[str, Any]]:
+    """Items whose version in force today has an active decision rule in force."""
+    today = timezone.localdate()
+    versions = (
+        ItemVersion.objects.filter(
+            decision_rules__mode=Mode.ACTIVE, decision_rules__effective_from__lte=today
+        )
+        .select_related("item")
+        .distinct()
+        .order_by("name")
+    )
+    found = []
+    for version in versions:
+        current = current_version(version.item, today)
+        if current is not None and current.pk == version.pk:
+            found.append({"item": version.item.impl_code, "name": version.name})
+    return found

@@ -1,0 +1,103 @@
+"""Instant approval (秒批) decides on submission: approve with a certificate, refer to a
+person with the rule's reasons, never deny; a rule in monitor mode decides nothing; a
+failure loses nothing."""
+
+import pytest
+
+from tongban.cases.models import Case, CaseEvent, Status
+from tongban.certificates.models import Certificate
+from tongban.rules.models import RuleEvaluation
+from tongban.sharing.models import SharingQuery
+
+from .conftest import apply, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_resident_of_65_or_more_is_approved_at_once_with_a_certificate(demo_city):
+    response = apply(client_for("citizen"), "senior_card", contact_phone="13805341958")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["outcome"] == "approve"
+    assert body["status"] == Status.RESULT_ISSUED
+    case = Case.objects.get(pk=body["case_id"])
+    events = list(case.events.order_by("at", "pk").values_list("action", "actor_label"))
+    assert [action for action, _who in events] == [
+        "create", "submit", "accept", "approve", "issue_result",
+    ]  # fmt: skip
+    assert {who for action, who in events[2:]} == {"system"}
+    certificate = Certificate.objects.get(case=case)
+    assert body["certificate"]["identifier"] == certificate.identifier
+    assert certificate.holder_name == "李明"
+    evaluation = RuleEvaluation.objects.get(case=case)
+    assert evaluation.decided and evaluation.outcome == "approve"
+    assert evaluation.inputs["population"]["age"] >= 60
+    # The population register was asked for this case, and the asking recorded.
+    assert SharingQuery.objects.filter(case=case, source__code="population").exists()
+
+
+def test_a_resident_of_59_is_referred_to_a_person_with_the_reason(demo_city):
+    response = apply(client_for("resident59"), "senior_card")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["outcome"] == "refer"
+    assert body["status"] == Status.SUBMITTED
+    assert any("60" in reason for reason in body["reasons"]), body["reasons"]
+    assert body["certificate"] is None
+    case = Case.objects.get(pk=body["case_id"])
+    refer = case.events.get(action="refer")
+    assert refer.public and "60" in refer.note
+    assert not Certificate.objects.filter(case=case).exists()
+    # Nothing is denied by the machine: the case waits for a clerk.
+    assert not case.events.filter(action__in=["deny", "propose_non_acceptance"]).exists()
+
+
+def test_a_rule_in_monitor_mode_is_recorded_and_decides_nothing(demo_city):
+    from tongban.rules.models import DecisionRule
+
+    DecisionRule.objects.filter(item_version__name="老年人优待证办理").update(mode="monitor")
+
+    body = apply(client_for("citizen"), "senior_card").json()
+
+    case = Case.objects.get(pk=body["case_id"])
+    assert case.status == Status.SUBMITTED
+    evaluation = RuleEvaluation.objects.get(case=case)
+    assert evaluation.outcome == "approve" and not evaluation.decided
+    assert not case.events.filter(action__in=["accept", "refer"]).exists()
+
+
+def test_a_failure_during_the_decision_refers_the_case_and_keeps_it(demo_city, monkeypatch):
+    from tongban.rules import services as rules
+
+    def broken(rule, inputs):
+        raise RuntimeError("engine down")
+
+    monkeypatch.setattr(rules, "evaluate", broken)
+
+    body = apply(client_for("citizen"), "senior_card").json()
+
+    case = Case.objects.get(pk=body["case_id"])
+    assert case.status == Status.SUBMITTED and case.code
+    assert case.events.filter(action="refer", data__error=True).exists()
+    assert not RuleEvaluation.objects.filter(case=case).exists()  # rolled back to the savepoint
+    assert CaseEvent.objects.filter(case=case, action="submit").exists()
+
+
+def test_the_decision_is_readable_through_the_api(demo_city):
+    client = client_for("citizen")
+    case_id = apply(client, "senior_card").json()["case_id"]
+
+    body = client.get(f"/api/v1/instant/cases/{case_id}").json()
+
+    assert body["outcome"] == "approve"
+    assert body["evaluations"][0]["decided"] is True
+    other = client_for("resident59").get(f"/api/v1/instant/cases/{case_id}")
+    assert other.status_code in (403, 404)
+
+
+def test_instant_items_are_listed_for_a_phone(demo_city):
+    body = client_for("citizen").get("/api/v1/instant/items").json()
+    names = {row["name"] for row in body["items"]}
+    assert {"老年人优待证办理", "教师资格认定", "高校毕业生住房补贴申领"} <= names
