@@ -4,6 +4,7 @@ certificate in seconds; its QR link opens a page saying it is authentic and vali
 59-year-old is referred to a person with the reason."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -48,7 +49,7 @@ def test_a_resident_of_68_gets_a_signed_certificate_at_once(visit, demo):
 
     with page.expect_download() as download:
         page.locator("[data-certificate-download]").click()
-    pdf = open(download.value.path(), "rb").read()
+    pdf = Path(download.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and b"/ByteRange" in pdf  # signed
 
     # The QR code's link: the public page, no login needed.
