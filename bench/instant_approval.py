@@ -16,6 +16,7 @@ import os
 from django.db import connections
 
 from tongban.cases.models import Case, Status
+from tongban.catalog.models import SituationOption
 from tongban.certificates.models import Certificate
 from tongban.demo.catalog_data import ITEM_BY_KEY
 from tongban.demo.loader import load_demo_city
@@ -45,7 +46,14 @@ def run() -> None:
     citizen = User.objects.get(username="citizen")
     cookie = http_load.session_cookie(citizen)
     item = ITEM_BY_KEY["senior_card"].impl_code
-    body = json.dumps({"item": item, "form_data": {}, "channel": "mobile"})
+    myself = SituationOption.objects.get(
+        question__version__item__impl_code=item,
+        question__version__status="published",
+        text="本人办理",
+    )
+    body = json.dumps(
+        {"item": item, "form_data": {}, "answers": [myself.pk], "channel": "mobile"}
+    )
     before = Case.objects.count()
     connections.close_all()
     with http_load.server(settings_module="bench.settings") as port:

@@ -48,11 +48,14 @@ def valid_documents(applicant: Applicant, on: dt.date | None = None) -> QuerySet
 def reusable_for(case: Case, on: dt.date | None = None) -> list[tuple[Material, ArchivedDocument]]:
     """The case's missing materials the archive holds a valid file for, matched by
     ``material_key`` (营业执照（副本） is 营业执照), each with the newest such file."""
+    documents = list(valid_documents(case.applicant, on).exclude(file=""))
+    if not documents:  # most applicants: one query, and no guide worked out
+        return []
     missing = missing_materials(case)
     if not missing:
         return []
     newest: dict[str, ArchivedDocument] = {}
-    for document in valid_documents(case.applicant, on).exclude(file=""):
+    for document in documents:
         newest.setdefault(document.material_key, document)
     pairs = []
     for material in missing:

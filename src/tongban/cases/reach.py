@@ -5,6 +5,7 @@ item may be accepted at one of the clerk's service points).
 """
 
 import datetime as dt
+import time
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -16,14 +17,12 @@ from tongban.org.models import Agency, Region, ServicePoint
 def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agency:
     """The agency that decides: a county the item was handed down to, else the item's own."""
     if region is not None:
-        ancestors = []
-        node = region
-        while node is not None:
-            ancestors.append(node.pk)
-            node = node.parent
         delegation = (
             Delegation.objects.filter(
-                item=item, region_id__in=ancestors, effective_from__lte=on, ended_on__isnull=True
+                item=item,
+                region_id__in=_ancestors(region),
+                effective_from__lte=on,
+                ended_on__isnull=True,
             )
             .select_related("handling_agency")
             .order_by("-region__level")
@@ -32,6 +31,28 @@ def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agenc
         if delegation is not None:
             return delegation.handling_agency
     return item.agency
+
+
+# A region's chain up to the province, per process for a while: every application asks,
+# and the division tree changes once a year at most.
+_ANCESTOR_SECONDS = 300.0
+_ancestor_cache: dict[int, tuple[float, tuple[int, ...]]] = {}
+
+
+def _ancestors(region: Region) -> tuple[int, ...]:
+    now = time.monotonic()
+    cached = _ancestor_cache.get(region.pk)
+    if cached is not None and now - cached[0] < _ANCESTOR_SECONDS:
+        return cached[1]
+    chain = []
+    node = region
+    while node is not None:
+        chain.append(node.pk)
+        node = node.parent
+    if len(_ancestor_cache) > 10_000:
+        _ancestor_cache.clear()
+    _ancestor_cache[region.pk] = (now, tuple(chain))
+    return tuple(chain)
 
 
 def _county_of(region: Region) -> int:
