@@ -30,7 +30,7 @@ class Mode(models.TextChoices):
 
 
 class Outcome(models.TextChoices):
-    APPROVE = "approve", _("Approve")
+    APPROVE = "approve", _("Approve automatically")
     REFER = "refer", _("Refer to a person")
     ERROR = "error", _("Could not be evaluated")
 
