@@ -101,3 +101,28 @@ def test_instant_items_are_listed_for_a_phone(demo_city):
     body = client_for("citizen").get("/api/v1/instant/items").json()
     names = {row["name"] for row in body["items"]}
     assert {"老年人优待证办理", "教师资格认定", "高校毕业生住房补贴申领"} <= names
+
+
+def test_a_renewal_finds_the_old_permit_in_the_certificate_library(demo_city):
+    """The demo enterprise's earlier outdoor-advertising permit was issued with an
+    e-certificate; the renewal does not ask for it, the library confirms it."""
+    from tongban.demo.case_loader import load_demo_cases
+    from tongban.sharing.models import MaterialVerification
+
+    load_demo_cases()
+    earlier = Certificate.objects.get(
+        applicant__account__username="enterprise", type_name="户外广告设施设置许可证"
+    )
+
+    response = apply(client_for("enterprise"), "outdoor_ads_renewal")
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["outcome"] == "approve", body["reasons"]
+    case = Case.objects.get(pk=body["case_id"])
+    from_library = MaterialVerification.objects.get(
+        case=case, material__name="原户外广告设施设置许可证"
+    )
+    assert from_library.confirmed and from_library.source == "certificates"
+    renewed = Certificate.objects.get(case=case)
+    assert renewed.pk != earlier.pk and renewed.holder_name == earlier.holder_name

@@ -56,7 +56,8 @@ def _store(document: ArchivedDocument) -> ArchivedDocument:
         replaced_by__isnull=True,
     ).order_by("-received_at", "-pk")
     newest = current.first()
-    current.exclude(pk=newest.pk).update(replaced_by=newest)
+    if newest is not None:  # none: a receiver renamed it meanwhile (a certificate's type)
+        current.exclude(pk=newest.pk).update(replaced_by=newest)
     return document
 
 

@@ -44,6 +44,15 @@ CASES = [
     DemoCase("公共场所卫生许可", "enterprise", "portal", 0, ("submit",)),
     DemoCase("医师执业注册", "citizen", "portal", 2, ("submit", "request_supplement")),
     DemoCase("户外广告设施设置审批", "enterprise", "window", 4, ("submit", "accept")),
+    # An earlier permit, issued with its e-certificate: the renewal finds it in the library.
+    DemoCase(
+        "户外广告设施设置审批",
+        "enterprise",
+        "window",
+        15,
+        ("submit", "accept", "approve", "issue_result", "deliver"),
+        ("自有场地或建筑物", "否"),
+    ),
     DemoCase("食品经营许可", "enterprise", "window", 3, ("submit", "accept"), ("自有房产", "是")),
     DemoCase("城镇污水排入排水管网许可", "enterprise", "window", 6, ("submit", "accept")),
     DemoCase("特种设备使用登记", "enterprise", "window", 2, ("submit", "accept")),

@@ -219,6 +219,11 @@ VERIFIED_PHOTO = m(
 )
 
 
+# The certificate type the city's urban management bureau defines for outdoor-advertising
+# permits (its credit code + 001): the renewal checks the old permit in the library.
+OUTDOOR_ADS_CERTIFICATE = AGENCY_BY_KEY["urban"].credit_code + "001"
+
+
 def online_form(name: str) -> MaterialRow:
     return m(
         name,
@@ -2199,7 +2204,14 @@ CONSTRUCTION = [
                 source=E_CERT,
                 shared_source="enterprise",
             ),
-            m("原户外广告设施设置许可证", ELECTRONIC, "通过电子证照库调取", source=E_CERT),
+            m(
+                "原户外广告设施设置许可证",
+                ELECTRONIC,
+                "通过电子证照库核验在有效期内的原许可证，无需提交",
+                source=E_CERT,
+                shared_source="certificates",
+                shared_check=OUTDOOR_ADS_CERTIFICATE,
+            ),
             m("设施安全自查承诺书", FORM, "在线勾选承诺，无需上传", necessity=OPTIONAL),
         ),
     ),

@@ -13,7 +13,8 @@ class InstantConfig(AppConfig):
         from tongban.cases import hooks
         from tongban.sharing import services as sharing
 
-        from . import services
+        from . import archive_link, services
 
         hooks.register_submit_handler(services.on_submitted)
         sharing.register_need(services.sources_needed)
+        archive_link.connect()
