@@ -27,7 +27,9 @@ def main() -> int:
         cases_volume,
         catalog_guide,
         catalog_search,
+        certificates_pdf,
         deadlines,
+        instant_approval,
     )
 
     audit_append.run()
@@ -36,6 +38,8 @@ def main() -> int:
     deadlines.run()
     cases_accept.run()
     bundles_submit.run()
+    certificates_pdf.run()
+    instant_approval.run()
     cases_volume.run()
     return 0
 

@@ -51,9 +51,7 @@ def run() -> None:
         question__version__status="published",
         text="本人办理",
     )
-    body = json.dumps(
-        {"item": item, "form_data": {}, "answers": [myself.pk], "channel": "mobile"}
-    )
+    body = json.dumps({"item": item, "form_data": {}, "answers": [myself.pk], "channel": "mobile"})
     before = Case.objects.count()
     connections.close_all()
     with http_load.server(settings_module="bench.settings") as port:

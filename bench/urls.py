@@ -4,6 +4,7 @@ costs on this stack: the baseline for write throughput over HTTP."""
 
 from django.db import connection, transaction
 from django.urls import path
+from django.utils import timezone
 from ninja import NinjaAPI
 
 from tongban.org.api_auth import AUTH
@@ -17,16 +18,16 @@ api = NinjaAPI(urls_namespace="bench-api", docs_url=None, openapi_url=None)
 def create_table() -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        cursor.execute(
-            f"CREATE TABLE {TABLE} (id bigserial PRIMARY KEY, at timestamptz, body text)"
-        )
+        key = "bigserial" if connection.vendor == "postgresql" else "integer"
+        cursor.execute(f"CREATE TABLE {TABLE} (id {key} PRIMARY KEY, at timestamp, body text)")
 
 
 @api.post("/insert", auth=AUTH, response={201: dict})
 def insert(request):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (at, body) VALUES (now(), %s)", [request.body[:200].decode()]
+            f"INSERT INTO {TABLE} (at, body) VALUES (%s, %s)",
+            [timezone.now(), request.body[:200].decode()],
         )
     return 201, {"inserted": True}
 

@@ -28,3 +28,21 @@ def test_cloned_cases_can_be_accepted_by_the_real_action():
         principal_for_user(w.clerk), Case(pk=pk), service_point=w.hall, window=w.window
     )
     assert case.status == Status.IN_REVIEW
+
+
+def test_the_bench_insert_endpoint_inserts_one_row(client, django_user_model):
+    """The instant-approval bench's baseline endpoint works on the test database."""
+    from bench.urls import TABLE, create_table
+    from django.test import override_settings
+
+    create_table()
+    user = django_user_model.objects.create_user("bench", password="x")
+    client.force_login(user)
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        response = client.post("/bench/api/insert", "{}", content_type="application/json")
+    assert response.status_code == 201
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        assert cursor.fetchone()[0] == 1

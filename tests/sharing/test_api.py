@@ -23,7 +23,7 @@ def case(sw):
 
 
 def test_sources(sw):
-    body = client(sw.base.clerk).get("/api/v1/sharing/sources").json()
+    body = client(sw.base.clerk).get("/api/v1/sharing/sources").json()["items"]
 
     assert [s["code"] for s in body][:2] == ["population", "enterprise"]
     certificates = next(s for s in body if s["code"] == "certificates")

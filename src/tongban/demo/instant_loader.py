@@ -13,13 +13,12 @@ from django.utils import timezone
 from tongban.catalog.actions import current_version
 from tongban.catalog.models import Item
 from tongban.certificates.models import CertificateType
-from tongban.core import crypto
 from tongban.rules import demo_data as rules_demo
-from tongban.sharing.models import DataSource, SharedRecord
-from tongban.sharing.services import mask
+from tongban.sharing import demo_data as sharing_demo
+from tongban.sharing.models import DataSource
 
 from .catalog_data import ITEM_BY_KEY
-from .data import AGENCY_BY_KEY, APPLICANTS
+from .data import AGENCY_BY_KEY
 
 # The rule keys of ``rules.demo_data`` → the demo catalog's item keys.
 RULE_ITEMS = {
@@ -70,68 +69,6 @@ CERTIFICATE_TYPES = [
 ]  # fmt: skip
 
 
-# --- the registers' synthetic records (数据共享), per demo account ---------------------------
-
-CITY = {"household_city": "371400", "alive": True}
-CLEAN = {"grade": "A", "dishonest": False, "disqualifying_record": False, "records": []}
-
-SHARED = {
-    "citizen": {
-        "population": {"name": "李明", "sex": "男", "birth_date": "1958-03-12",
-                       "household_region": "371402", **CITY},
-        "social_insurance": {"insured": True, "employer_name": "退休（德州市社会保险事业中心）",
-                             "employer_uscc": "", "employer_kind": "retired",
-                             "months_in_city": 420},
-        "credit": CLEAN,
-    },
-    "enterprise": {
-        "enterprise": {"name": "德州市鲁北餐饮管理有限公司", "status": "存续",
-                       "established": "2019-05-20", "legal_representative": "王建国",
-                       "industry": "餐饮业", "region": "371402"},
-        "credit": CLEAN,
-    },
-    "resident59": {
-        "population": {"name": "王秀兰", "sex": "女", "birth_date": "1967-06-15",
-                       "household_region": "371402", **CITY},
-        "credit": CLEAN,
-    },
-    "teacher": {
-        "population": {"name": "陈晓雨", "sex": "女", "birth_date": "2001-09-20",
-                       "household_region": "371402", **CITY},
-        "education": {"highest_degree": "bachelor", "degree_rank": 3, "major": "汉语言文学",
-                      "school": "德州学院", "graduated_on": "2023-06-30"},
-        "qualification": {"putonghua_level": "二级甲等", "putonghua_rank": 4,
-                          "health_check_passed": True, "health_check_on": "2026-10-12",
-                          "nurse_registration_number": "", "nurse_registration_valid_to": None,
-                          "teacher_qualification": True},
-        "credit": CLEAN,
-    },
-    "nurse": {
-        "population": {"name": "赵静", "sex": "女", "birth_date": "1992-04-08",
-                       "household_region": "371402", **CITY},
-        "qualification": {"putonghua_level": "二级乙等", "putonghua_rank": 3,
-                          "health_check_passed": True, "health_check_on": "2026-09-01",
-                          "nurse_registration_number": "201937140088",
-                          "nurse_registration_valid_to": "2026-12-20",
-                          "teacher_qualification": False},
-        "social_insurance": {"insured": True, "employer_name": "德州市人民医院",
-                             "employer_uscc": "12371400495571234X", "employer_kind": "hospital",
-                             "months_in_city": 86},
-        "credit": CLEAN,
-    },
-    "graduate": {
-        "population": {"name": "孙浩", "sex": "男", "birth_date": "2002-05-16",
-                       "household_region": "371402", **CITY},
-        "education": {"highest_degree": "bachelor", "degree_rank": 3, "major": "软件工程",
-                      "school": "山东大学", "graduated_on": "2024-06-30"},
-        "social_insurance": {"insured": True, "employer_name": "德州市智云软件有限公司",
-                             "employer_uscc": "91371402MA3NR9P21T", "employer_kind": "company",
-                             "months_in_city": 14},
-        "credit": CLEAN,
-    },
-}  # fmt: skip
-
-
 def _sources() -> dict[str, DataSource]:
     """The seven registers, as the sharing app's migration seeds them (a test that flushed
     the tables has none left)."""
@@ -144,19 +81,10 @@ def _sources() -> dict[str, DataSource]:
 
 
 def load_shared_records() -> int:
-    """The registers' records of the demo accounts (idempotent); how many there are."""
-    sources = _sources()
-    count = 0
-    for row in APPLICANTS:
-        subject = row.id_number or row.credit_code or ""
-        for code, data in SHARED.get(row.username, {}).items():
-            SharedRecord.objects.update_or_create(
-                source=sources[code],
-                subject_index=crypto.blind_index(subject),
-                defaults={"subject_masked": mask(subject), "data": data},
-            )
-            count += 1
-    return count
+    """The registers' synthetic records (``sharing.demo_data``): the demo accounts' and
+    more residents' and companies'; how many there are."""
+    _sources()
+    return sum(sharing_demo.load().values())
 
 
 def _items(keys) -> list[Item]:

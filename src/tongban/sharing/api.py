@@ -67,6 +67,7 @@ def _principal(request) -> Principal:
 
 
 @router.get("/sources", response={200: list[SourceOut], 401: ErrorOut}, auth=AUTH)
+@paginate(PageNumberPagination)
 def list_sources(request):
     """Every data source, its adapter, whether it is on, its circuit breaker, today's
     queries and errors (no connection settings: they may hold credentials)."""

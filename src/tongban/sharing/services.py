@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from tongban.cases.models import Case
@@ -51,11 +51,6 @@ class Answer:
     data: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     query_id: int | None = None
-
-
-@policy.rule("sharing.view_queries", gettext_lazy("The data query log is for auditors."))
-def _may_view_queries(principal: Principal, _obj: Any = None) -> bool:
-    return principal.is_platform_admin or principal.has_role(StaffRole.AUDITOR)
 
 
 # ---------------------------------------------------------------- sources, cached
@@ -192,11 +187,27 @@ def lookup(
     Refused — ``PermissionDenied``, recorded as ``refused`` — unless ``principal`` may see
     the case and the case needs the source. A switched-off or failing source gives an
     answer with ``error`` set (recorded), never an exception."""
+    return _lookup(principal, source_code, subject, case, purpose, _may_see(principal, case),
+                   sources_needed(case))  # fmt: skip
+
+
+def _may_see(principal: Principal, case: Case) -> bool:
+    return principal.kind == "system" or policy.allows(principal, "cases.view_case", case)
+
+
+def _lookup(
+    principal: Principal,
+    source_code: str,
+    subject: str,
+    case: Case,
+    purpose: str,
+    may_see: bool,
+    needed: set[str],
+) -> Answer:
     started = time.perf_counter()
     subject = normalize(subject)
     data_source = _known(source_code)
-    may_see = principal.kind == "system" or policy.allows(principal, "cases.view_case", case)
-    if not may_see or source_code not in sources_needed(case):
+    if not may_see or source_code not in needed:
         _log(principal, data_source, subject, case, purpose, "refused", started=started)
         raise PermissionDenied(
             _("Personal data is fetched only for a case that needs it (%(source)s).")
@@ -261,9 +272,12 @@ def _ask(
 def lookup_many(
     principal: Principal, source_codes: Iterable[str], subject: str, *, case: Case, purpose: str
 ) -> dict[str, Answer]:
-    """:func:`lookup` for each source, in order; the first refusal raises."""
+    """:func:`lookup` for each source, in order; the first refusal raises. Who may see
+    the case and what it needs are worked out once for all of them."""
+    may_see, needed = _may_see(principal, case), sources_needed(case)
     return {
-        code: lookup(principal, code, subject, case=case, purpose=purpose) for code in source_codes
+        code: _lookup(principal, code, subject, case, purpose, may_see, needed)
+        for code in source_codes
     }
 
 
@@ -308,11 +322,12 @@ def verify_materials(principal: Principal, case: Case) -> list[MaterialVerificat
     if not subject:
         return []
     answers = {}
+    may_see, needed = _may_see(principal, case), sources_needed(case)
+    with translation.override(settings.LANGUAGE_CODE):  # kept: in the site's language
+        purpose = _("Checking the materials")
     for code in sorted({m.shared_source for m in waiting}):
         try:
-            answers[code] = lookup(
-                principal, code, subject, case=case, purpose=_("Checking the materials")
-            )
+            answers[code] = _lookup(principal, code, subject, case, purpose, may_see, needed)
         except (PermissionDenied, ValidationError):
             continue  # refused (recorded) or no such source: the material stays asked for
     now = timezone.now()
@@ -322,9 +337,10 @@ def verify_materials(principal: Principal, case: Case) -> list[MaterialVerificat
         if answer is None:
             continue
         confirmed = confirms(material, answer)
-        summary = (_("%(source)s: confirmed") if confirmed else _("%(source)s: not confirmed")) % {
-            "source": answer.source_name
-        }
+        with translation.override(settings.LANGUAGE_CODE):  # kept: in the site's language
+            summary = (
+                _("%(source)s: confirmed") if confirmed else _("%(source)s: not confirmed")
+            ) % {"source": answer.source_name}
         rows.append(
             MaterialVerification(
                 case=case,
