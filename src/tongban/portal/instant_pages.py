@@ -8,22 +8,22 @@ from tongban.catalog.models import ItemVersion
 
 
 def verified_materials(case: Case | None) -> dict[int, str]:
-    """Material id → the name of the data source that confirmed it (人口信息库 …)."""
-    from tongban.sharing.models import DataSource, MaterialVerification
+    """Material id → the name of the data source that confirmed it (人口信息库 …), by
+    each material's newest verification."""
+    from tongban.sharing.models import DataSource
+    from tongban.sharing.services import latest_verifications
 
     if case is None or case.pk is None:
         return {}
-    rows = list(
-        MaterialVerification.objects.filter(case=case, confirmed=True)
-        .order_by("at", "pk")
-        .values_list("material_id", "source")
-    )
-    if not rows:
+    confirmed = [v for v in latest_verifications(case) if v.confirmed]
+    if not confirmed:
         return {}
     names = dict(
-        DataSource.objects.filter(code__in={code for _m, code in rows}).values_list("code", "name")
+        DataSource.objects.filter(code__in={v.source for v in confirmed}).values_list(
+            "code", "name"
+        )
     )
-    return {material_id: names.get(code, code) for material_id, code in rows}
+    return {v.material_id: names.get(v.source, v.source) for v in confirmed}
 
 
 def decision_for_page(case: Case) -> dict[str, Any] | None:

@@ -10,4 +10,6 @@ class RulesConfig(AppConfig):
     verbose_name = _("Decision rules")
 
     def ready(self) -> None:
-        from . import services  # noqa: F401  (registers the policy rule)
+        from . import policy_rules, services  # noqa: F401  (services: the in-force cache)
+
+        policy_rules.register()

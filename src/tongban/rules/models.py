@@ -5,7 +5,12 @@ A revision's JDM never changes once uploaded (a new upload is a new revision); i
 its inputs, outputs and trace: the reason a case was approved or referred.
 """
 
+import hashlib
+import json
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +26,12 @@ SOURCE_CODES = (
     "credit",
     "certificates",
 )
+
+
+def jdm_sha256(document: Any) -> str:
+    """The sha256 of a JDM document in canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class Mode(models.TextChoices):
@@ -73,6 +84,22 @@ class DecisionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.name} r{self.revision}"
 
+    def save(self, *args, **kwargs) -> None:
+        """A revision's JDM is immutable: a new file is a new revision (``services.upload``)."""
+        if self._state.adding:
+            self.jdm_sha256 = jdm_sha256(self.jdm)
+        else:
+            fields = kwargs.get("update_fields")
+            if fields is None or {"jdm", "jdm_sha256"} & set(fields):
+                stored = type(self).objects.filter(pk=self.pk).values_list("jdm", flat=True)
+                if stored and jdm_sha256(stored[0]) != jdm_sha256(self.jdm):
+                    raise ValidationError(
+                        _("A revision's decision graph cannot be changed; upload a new revision."),
+                        code="jdm_immutable",
+                    )
+                self.jdm_sha256 = jdm_sha256(self.jdm)
+        super().save(*args, **kwargs)
+
 
 class RuleTest(models.Model):
     """A sample input and what the rule must answer: run on upload and on the test bench."""
@@ -83,7 +110,7 @@ class RuleTest(models.Model):
     expected_outcome = models.CharField(
         _("expected outcome"), max_length=10, choices=Outcome.choices[:2]
     )
-    expected_reason = models.CharField(
+    expected_reason_contains = models.CharField(
         _("a reason contains"), max_length=200, blank=True, help_text=_("Empty: not checked.")
     )
 
@@ -124,3 +151,9 @@ class RuleEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} → {self.outcome}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Append-only: an evaluation is written once."""
+        if not self._state.adding:
+            raise ValidationError(_("Rule evaluations are never changed."), code="append_only")
+        super().save(*args, **kwargs)
