@@ -1,12 +1,14 @@
-"""Decision rules through the API: list and read them, upload a JDM file as a new
-revision, download it, change its mode, run it on sample inputs (the test bench), and
-read a case's evaluations (the reason for its decision)."""
+"""Decision rules (审批规则) through the API: list and read them, upload a JDM file as a
+new revision, download it, change its mode, run it on sample inputs (the test bench),
+and read a case's evaluations (the reason for its decision).
+
+Errors are ``{"code", "message"}``: 400 bad file or input (nothing saved), 403 not a
+catalog administrator, 404 no such rule or case.
+"""
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
@@ -15,14 +17,16 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.cases.models import Case
 from tongban.catalog.models import ItemVersion
-from tongban.core.api import ErrorOut
+from tongban.core.api import ApiError, ErrorOut
 from tongban.org import policy
 from tongban.org.api_auth import AUTH
 
 from . import services
-from .models import DecisionRule, Mode
+from .models import DecisionRule, Mode, RuleEvaluation
 
 router = Router(tags=["rules"])
+
+MAX_JDM_BYTES = 2 * 1024 * 1024
 
 
 class RuleOut(Schema):
@@ -45,11 +49,13 @@ class ModeIn(Schema):
 
 
 class EvaluateIn(Schema):
-    inputs: dict[str, Any]
+    inputs: dict[str, Any] = Field(
+        description="form, answers, applicant, context and one entry per data source"
+    )
 
 
 class ResultOut(Schema):
-    outcome: str
+    outcome: str = Field(description="approve, refer or error (never deny)")
     reasons: list[str]
     outputs: Any = None
     trace: Any = None
@@ -59,6 +65,7 @@ class ResultOut(Schema):
 class EvaluationOut(Schema):
     id: int
     rule: int = Field(alias="rule_id")
+    rule_name: str = Field(alias="rule.name")
     revision: int
     mode: str
     outcome: str
@@ -67,27 +74,28 @@ class EvaluationOut(Schema):
     inputs: dict[str, Any]
     outputs: Any = None
     trace: Any = None
+    duration_us: int
     at: dt.datetime
 
 
-def _staff(request) -> None:
-    if request.principal.kind not in ("staff", "client"):
-        raise PermissionDenied(_("Decision rules are for staff."))
+def _rules():
+    return DecisionRule.objects.select_related("item_version")
 
 
 @router.get("", response={200: list[RuleOut], 403: ErrorOut}, auth=AUTH)
 @paginate(PageNumberPagination)
 def list_rules(request, item_version: int | None = None):
-    _staff(request)
-    rules = DecisionRule.objects.select_related("item_version").order_by(
-        "item_version", "-revision"
-    )
+    """Every revision, newest first per item version (``item_version`` narrows)."""
+    policy.require(request.principal, "rules.view")
+    rules = _rules().order_by("item_version_id", "-revision")
     if item_version is not None:
         rules = rules.filter(item_version_id=item_version)
     return rules
 
 
-@router.post("", response={201: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
+@router.post(
+    "", response={201: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
+)
 def upload_rule(
     request,
     item_version: Form[int],
@@ -98,8 +106,12 @@ def upload_rule(
     mode: Form[str] = Mode.MONITOR,
     note: Form[str] = "",
 ):
-    """A JDM file as the next revision of the item version's rule (catalog administrators)."""
+    """A JDM file (multipart ``jdm``) as the next revision of the item version's rule
+    (catalog administrators). The previous revision's tests are copied to it."""
+    policy.require(request.principal, "rules.edit")
     version = get_object_or_404(ItemVersion, pk=item_version)
+    if jdm.size and jdm.size > MAX_JDM_BYTES:
+        raise ApiError(400, "jdm_too_large", _("The JDM file is larger than 2 MB."))
     rule = services.upload(
         request.principal,
         version,
@@ -110,40 +122,43 @@ def upload_rule(
         mode=mode,
         note=note,
     )
-    return 201, DecisionRule.objects.select_related("item_version").get(pk=rule.pk)
+    return 201, _rules().get(pk=rule.pk)
 
 
 @router.get("/{rule_id}", response={200: RuleOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
 def get_rule(request, rule_id: int):
-    _staff(request)
-    return get_object_or_404(DecisionRule.objects.select_related("item_version"), pk=rule_id)
+    policy.require(request.principal, "rules.view")
+    return get_object_or_404(_rules(), pk=rule_id)
 
 
 @router.get("/{rule_id}/jdm", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
 def download_jdm(request, rule_id: int):
     """The JDM document, as uploaded."""
-    _staff(request)
+    policy.require(request.principal, "rules.view")
     return get_object_or_404(DecisionRule, pk=rule_id).jdm
 
 
 @router.post(
-    "/{rule_id}/mode", response={200: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    "/{rule_id}/mode",
+    response={200: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     auth=AUTH,
-)  # fmt: skip
+)
 def change_mode(request, rule_id: int, payload: ModeIn):
+    """Switch a revision between active, monitor and off (and move its effective date)."""
     rule = get_object_or_404(DecisionRule, pk=rule_id)
     services.set_mode(request.principal, rule, payload.mode, payload.effective_from)
-    return DecisionRule.objects.select_related("item_version").get(pk=rule.pk)
+    return _rules().get(pk=rule.pk)
 
 
 @router.post(
-    "/{rule_id}/evaluate", response={200: ResultOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
+    "/{rule_id}/evaluate",
+    response={200: ResultOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
 )
 def evaluate(request, rule_id: int, payload: EvaluateIn):
     """The test bench: the rule run on these inputs; nothing is recorded."""
-    _staff(request)
-    result = services.evaluate(get_object_or_404(DecisionRule, pk=rule_id), payload.inputs)
-    return result
+    policy.require(request.principal, "rules.view")
+    return services.evaluate(get_object_or_404(DecisionRule, pk=rule_id), payload.inputs)
 
 
 @router.get(
@@ -153,9 +168,12 @@ def evaluate(request, rule_id: int, payload: EvaluateIn):
 )
 @paginate(PageNumberPagination)
 def case_evaluations(request, case_id: int):
-    """Every evaluation of the case's rules: inputs, outputs, trace, and which decided."""
-    case = Case.objects.filter(pk=case_id).first() if -(2**63) <= case_id < 2**63 else None
+    """Every evaluation of the case's rules, oldest first: inputs, outputs, trace, and
+    which one decided (whoever may view the case)."""
+    case = get_object_or_404(Case, pk=case_id) if 0 < case_id < 2**63 else None
     if case is None:
-        raise Http404("No Case matches the given query.")
+        raise ApiError(404, "not_found", _("No such case."))
     policy.require(request.principal, "cases.view_case", case)
-    return services.evaluations_for(case)
+    return (
+        RuleEvaluation.objects.filter(case=case).select_related("rule").order_by("at", "pk")
+    )

@@ -3,23 +3,24 @@ pages; no serious accessibility violation on any of them."""
 
 import pytest
 
-from tests.browser.conftest import (  # noqa: F401 (fixtures)
-    DESKTOP,
-    PHONE,
-    axe_violations,
-    browser,
-    describe,
-    screenshot,
-    visit,
+from tests.cases.conftest import world  # noqa: F401 (fixture)
+from tests.certificates.conftest import (  # noqa: F401 (fixtures, the signing key's directory)
+    _own_var,
+    _signing_dir,
+    approved_and_issued,
+    as_upload,
+    certificate_of,
+    cw,
+    run_tasks,
 )
 
-from .conftest import approved_and_issued, as_upload, certificate_of, run_tasks
+from .conftest import DESKTOP, PHONE, axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def certificate(cw, transactional_db):
+def certificate(cw, transactional_db):  # noqa: F811
     from tests.browser.conftest import seed_working_day_calendar
 
     seed_working_day_calendar()
@@ -29,7 +30,7 @@ def certificate(cw, transactional_db):
     return certificate
 
 
-def test_scanning_the_code_on_a_phone(visit, certificate):  # noqa: F811
+def test_scanning_the_code_on_a_phone(visit, certificate):
     visiting = visit(PHONE)
     page = visiting.page
     page.goto(f"/verify/{certificate.identifier}/?t={certificate.verify_token}")
@@ -44,7 +45,7 @@ def test_scanning_the_code_on_a_phone(visit, certificate):  # noqa: F811
     assert not violations, describe(violations)
 
 
-def test_uploading_a_file_on_a_phone(visit, certificate, tmp_path):  # noqa: F811
+def test_uploading_a_file_on_a_phone(visit, certificate, tmp_path):
     with certificate.file.open("rb") as stored:
         path = tmp_path / "证照.pdf"
         path.write_bytes(stored.read())
