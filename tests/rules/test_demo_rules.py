@@ -92,7 +92,8 @@ def test_the_teacher_rule_reads_the_school_level_from_the_form_before_the_answer
 @given(age=st.integers(min_value=0, max_value=120))
 def test_the_elderly_card_rule_approves_exactly_from_60(age):
     result = services.evaluate(
-        unsaved_rule("elderly_card"), sample("x", "refer")["inputs"] | {"population": person(age=age)}
+        unsaved_rule("elderly_card"),
+        sample("x", "refer")["inputs"] | {"population": person(age=age)},
     )
     assert result.outcome in (Outcome.APPROVE, Outcome.REFER)  # never deny, never error
     assert (result.outcome == Outcome.APPROVE) == (age >= 60)
@@ -110,12 +111,20 @@ JUNK = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(
-    age=st.one_of(st.integers(min_value=-5, max_value=59), JUNK),
+    age=st.one_of(
+        st.integers(min_value=-5, max_value=59),
+        st.floats(max_value=59.999, allow_nan=False, allow_infinity=False),
+        st.none(),
+        st.booleans(),
+        st.text(max_size=8),
+        st.lists(st.integers(), max_size=3),
+    ),
     alive=JUNK,
     city=st.one_of(st.just("371400"), JUNK),
     found=st.one_of(st.just(True), JUNK),
 )
 def test_the_elderly_card_rule_never_approves_under_60_or_on_junk(age, alive, city, found):
+    """Whatever the other fields hold, an age under 60 or not a number never approves."""
     population = {"found": found, "age": age, "alive": alive, "household_city": city}
     result = services.evaluate(
         unsaved_rule("elderly_card"), sample("x", "refer")["inputs"] | {"population": population}

@@ -1,5 +1,5 @@
-"""Decision rules in the admin: read-only (the workbench uploads and switches modes,
-audited); tests may be edited there; evaluations are append-only."""
+"""Decision rules in the admin, read-only: the workbench uploads revisions, switches
+modes and saves tests (audited); evaluations are append-only."""
 
 import json
 

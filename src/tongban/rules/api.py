@@ -11,7 +11,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -93,9 +93,7 @@ def list_rules(request, item_version: int | None = None):
     return rules
 
 
-@router.post(
-    "", response={201: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
-)
+@router.post("", response={201: RuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
 def upload_rule(
     request,
     item_version: Form[int],
@@ -122,7 +120,7 @@ def upload_rule(
         mode=mode,
         note=note,
     )
-    return 201, _rules().get(pk=rule.pk)
+    return Status(201, _rules().get(pk=rule.pk))
 
 
 @router.get("/{rule_id}", response={200: RuleOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH)
@@ -174,6 +172,4 @@ def case_evaluations(request, case_id: int):
     if case is None:
         raise ApiError(404, "not_found", _("No such case."))
     policy.require(request.principal, "cases.view_case", case)
-    return (
-        RuleEvaluation.objects.filter(case=case).select_related("rule").order_by("at", "pk")
-    )
+    return RuleEvaluation.objects.filter(case=case).select_related("rule").order_by("at", "pk")

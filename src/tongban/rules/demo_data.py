@@ -181,7 +181,10 @@ DEMO_RULES: dict[str, DemoRule] = {
             sample("82周岁本市户籍", "approve", population=person(age=82)),
             sample("79周岁", "refer", "年龄未满80周岁", population=person(age=79)),
             sample(
-                "外市户籍", "refer", "户籍不在本市", population=person(age=85, household_city="370100")
+                "外市户籍",
+                "refer",
+                "户籍不在本市",
+                population=person(age=85, household_city="370100"),
             ),
             sample("已死亡", "refer", "已死亡", population=person(age=90, alive=False)),
         ],
@@ -246,21 +249,36 @@ DEMO_RULES: dict[str, DemoRule] = {
         ("enterprise", "credit"),
         [
             sample(
-                "存续的守信企业", "approve", kind="enterprise",
-                enterprise=enterprise(), credit=credit(grade="B"),
-            ),  # fmt: skip
+                "存续的守信企业",
+                "approve",
+                kind="enterprise",
+                enterprise=enterprise(),
+                credit=credit(grade="B"),
+            ),
             sample(
-                "严重失信企业", "refer", "失信", kind="enterprise",
-                enterprise=enterprise(), credit=credit(grade="D", dishonest=True),
-            ),  # fmt: skip
+                "严重失信企业",
+                "refer",
+                "失信",
+                kind="enterprise",
+                enterprise=enterprise(),
+                credit=credit(grade="D", dishonest=True),
+            ),
             sample(
-                "已注销企业", "refer", "存续", kind="enterprise",
-                enterprise=enterprise(status="注销"), credit=credit(),
-            ),  # fmt: skip
+                "已注销企业",
+                "refer",
+                "存续",
+                kind="enterprise",
+                enterprise=enterprise(status="注销"),
+                credit=credit(),
+            ),
             sample(
-                "信用等级C级", "refer", "低于B级", kind="enterprise",
-                enterprise=enterprise(), credit=credit(grade="C"),
-            ),  # fmt: skip
+                "信用等级C级",
+                "refer",
+                "低于B级",
+                kind="enterprise",
+                enterprise=enterprise(),
+                credit=credit(grade="C"),
+            ),
         ],
     ),
     "nurse_renewal": DemoRule(

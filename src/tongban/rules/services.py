@@ -23,7 +23,6 @@ traffic); ``off`` is not evaluated.
 """
 
 import datetime as dt
-import hashlib
 import json
 import threading
 import time
@@ -160,14 +159,19 @@ def _decision(rule: DecisionRule):
 
 def engine_message(error: BaseException) -> str:
     """The engine's error, short: its JSON ``type``/``source`` without the backtrace."""
-    text = str(error).split("\n\nStack backtrace", 1)[0].split("\nStack backtrace", 1)[0]
-    text = text.strip()
+    text = str(error).split("Stack backtrace", 1)[0].strip()
     try:
         parsed = json.loads(text)
     except ValueError:
-        return text[:300]
+        return " ".join(text.split())[:300]
     if isinstance(parsed, dict):
-        parts = [str(parsed.get(k)) for k in ("type", "source", "nodeId") if parsed.get(k)]
+        parts = [
+            json.dumps(parsed[k], ensure_ascii=False)
+            if isinstance(parsed[k], dict)
+            else str(parsed[k])
+            for k in ("type", "source", "nodeId")
+            if parsed.get(k)
+        ]
         return ": ".join(parts)[:300] or text[:300]
     return text[:300]
 
@@ -256,7 +260,10 @@ def record_many(
 ) -> list[RuleEvaluation]:
     """Store several evaluations of one case in one ``bulk_create``:
     ``(rule, result, inputs, decided)`` each."""
-    rows = [_evaluation(case, rule, result, inputs, decided) for rule, result, inputs, decided in entries]
+    rows = [
+        _evaluation(case, rule, result, inputs, decided)
+        for rule, result, inputs, decided in entries
+    ]
     return RuleEvaluation.objects.bulk_create(rows)
 
 
@@ -301,6 +308,7 @@ def validate_jdm(raw: bytes | str) -> dict:
         raise ValidationError(
             _("A decision graph needs an input node and an output node."), code="jdm_nodes"
         )
+    _check_edges(document)
     try:
         _compile(document)
     except Exception as error:
@@ -310,6 +318,43 @@ def validate_jdm(raw: bytes | str) -> dict:
             code="jdm_engine",
         ) from None
     return document
+
+
+def _check_edges(document: dict) -> None:
+    """Every edge joins two nodes of the graph, and the graph has no cycle (the engine
+    would only find out when evaluating)."""
+    if not all(isinstance(n, dict) and isinstance(n.get("id"), str) for n in document["nodes"]):
+        raise ValidationError(_("Every node of the graph needs a text id."), code="jdm_graph")
+    ids = {node["id"] for node in document["nodes"]}
+    following: dict[Any, list[Any]] = {}
+    for edge in document.get("edges", []):
+        if not isinstance(edge, dict):
+            raise ValidationError(_("An edge of the graph is not an object."), code="jdm_graph")
+        source, target = edge.get("sourceId"), edge.get("targetId")
+        for end in (source, target):
+            if not isinstance(end, str) or end not in ids:
+                raise ValidationError(
+                    _("An edge of the graph leads to a node that does not exist: %(id)s")
+                    % {"id": end},
+                    code="jdm_graph",
+                )
+        following.setdefault(source, []).append(target)
+    # Kahn's algorithm: a graph without cycles can be emptied by removing sources.
+    incoming = dict.fromkeys(ids, 0)
+    for targets in following.values():
+        for target in targets:
+            incoming[target] += 1
+    ready = [node for node, count in incoming.items() if count == 0]
+    removed = 0
+    while ready:
+        node = ready.pop()
+        removed += 1
+        for target in following.get(node, []):
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    if removed < len(ids):
+        raise ValidationError(_("The graph has a cycle."), code="jdm_graph")
 
 
 def check_sources(sources: Iterable[str]) -> list[str]:

@@ -175,9 +175,7 @@ def upload(request: HttpRequest, principal: Principal) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             errors = _messages_of(error)
         else:
-            messages.success(
-                request, _("Revision %(n)s uploaded.") % {"n": created.revision}
-            )
+            messages.success(request, _("Revision %(n)s uploaded.") % {"n": created.revision})
             return redirect("workbench:rule", pk=created.pk)
     previous = None
     if chosen.isdigit():
@@ -189,11 +187,11 @@ def upload(request: HttpRequest, principal: Principal) -> HttpResponse:
         "sources": SOURCE_CODES,
         "modes": Mode.choices,
         "effective_from": request.POST.get("effective_from") or timezone.localdate().isoformat(),
-        "chosen_sources": request.POST.getlist("sources")
-        or (previous.sources if previous else []),
+        "chosen_sources": request.POST.getlist("sources") or (previous.sources if previous else []),
         "chosen_mode": request.POST.get("mode") or Mode.MONITOR,
         "errors": errors,
-        "post": request.POST,
+        "form_name": request.POST.get("name") or (previous.name if previous else ""),
+        "form_note": request.POST.get("note", ""),
     }
     return _page(request, principal, "workbench/rules/upload.html", context, 400 if errors else 200)
 
