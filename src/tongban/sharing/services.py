@@ -111,10 +111,18 @@ def material_sources(version: ItemVersion) -> set[str]:
 
 
 def sources_needed(case: Case) -> set[str]:
-    """What the case may be looked up in: its materials' sources and other apps' needs."""
+    """What the case may be looked up in: its materials' sources and other apps' needs.
+
+    Kept on the case object for the rest of the request: an instant decision asks
+    several sources in a row for the same case (each would read the rules in force)."""
+    key = (case.item_version_id, timezone.localdate(), len(_needs))
+    cached = case.__dict__.get("_sources_needed")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     needed = set(material_sources(case.item_version))
     for need in _needs:
         needed |= set(need(case))
+    case.__dict__["_sources_needed"] = (key, needed)
     return needed
 
 
