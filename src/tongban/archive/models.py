@@ -93,7 +93,7 @@ class ArchivedDocument(models.Model):
     name = models.CharField(_("name"), max_length=300)
     material_key = models.CharField(_("material (normalised name)"), max_length=300)
     # The path the case stored the file under: shared, never copied (named by SHA-256).
-    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/", max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size"), default=0)
     content_type = models.CharField(max_length=100, blank=True)
