@@ -358,7 +358,7 @@ _HAS = Prepared(
 )
 
 
-def _case(request, case_id: int, *, detail: bool = False) -> Case:
+def visible_case(request, case_id: int, *, detail: bool = False) -> Case:
     """The case, if the caller may see it (404 if none, 403 if not theirs).
 
     ``detail``: read as :func:`_detail` wants it (with the commitment)."""
@@ -369,6 +369,9 @@ def _case(request, case_id: int, *, detail: bool = False) -> Case:
         raise Http404("No Case matches the given query.")
     policy.require(_principal(request), "cases.view_case", case)
     return case
+
+
+_case = visible_case  # the name this module's endpoints use
 
 
 def _by_ids(model, ids, what: str) -> list:
@@ -852,6 +855,21 @@ def progress(request, payload: ProgressIn):
 # ---------------------------------------------------------------- applying
 
 
+def applicant_for(principal: Principal, requested: int | None) -> Applicant:
+    """Whom an application is for: an applicant account files for itself only; agents,
+    clerks and department systems name an applicant they may see."""
+    if principal.kind == "applicant":
+        applicant = getattr(principal.user, "applicant", None)
+        if applicant is None or requested not in (None, applicant.pk):
+            raise policy.OutOfScope(_("Applicants apply for themselves."))
+        return applicant
+    if requested is None:
+        raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")
+    return get_object_or_404(
+        policy.visible(principal, "org.view_applicant", Applicant.objects.all()), pk=requested
+    )
+
+
 @router.post(
     "", response={201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, auth=AUTH
 )
@@ -859,22 +877,10 @@ def start_application(request, payload: ApplicationIn):
     """Start an application (a draft) under the item's version in force today."""
     principal = _principal(request)
     item = get_object_or_404(Item, impl_code=payload.item)
-    if principal.kind == "applicant":
-        # Applicants apply for themselves, online; agents and clerks file for others.
-        applicant = getattr(principal.user, "applicant", None)
-        if applicant is None or payload.applicant not in (None, applicant.pk):
-            raise policy.OutOfScope(_("Applicants apply for themselves."))
-        if payload.channel not in ONLINE_CHANNELS:
-            raise ValidationError(
-                _("Applicants apply online through the portal or the mobile app."),
-                code="channel",
-            )
-    else:
-        if payload.applicant is None:
-            raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")
-        applicant = get_object_or_404(
-            policy.visible(principal, "org.view_applicant", Applicant.objects.all()),
-            pk=payload.applicant,
+    applicant = applicant_for(principal, payload.applicant)
+    if principal.kind == "applicant" and payload.channel not in ONLINE_CHANNELS:
+        raise ValidationError(
+            _("Applicants apply online through the portal or the mobile app."), code="channel"
         )
     case = actions.start_application(
         principal,

@@ -5,17 +5,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.cases import actions
-from tongban.cases.models import ONLINE_CHANNELS, Case, Channel
+from tongban.cases.api import applicant_for, visible_case
+from tongban.cases.models import ONLINE_CHANNELS, Channel
 from tongban.catalog.models import Item
 from tongban.core import audit
 from tongban.core.api import ErrorOut
-from tongban.org import policy
 from tongban.org.api_auth import AUTH
-from tongban.org.models import Applicant
 
 from . import views_data
 
@@ -85,17 +84,7 @@ def apply(request, payload: InstantApplicationIn):
     the reasons). Nothing is kept when the application is refused as incomplete."""
     principal = request.principal
     item = get_object_or_404(Item, impl_code=payload.item)
-    if principal.kind == "applicant":
-        applicant = getattr(principal.user, "applicant", None)
-        if applicant is None or payload.applicant not in (None, applicant.pk):
-            raise policy.OutOfScope(_("Applicants apply for themselves."))
-    else:
-        if payload.applicant is None:
-            raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")
-        applicant = get_object_or_404(
-            policy.visible(principal, "org.view_applicant", Applicant.objects.all()),
-            pk=payload.applicant,
-        )
+    applicant = applicant_for(principal, payload.applicant)
     if payload.channel not in ONLINE_CHANNELS:
         raise ValidationError(
             _("Apply online through the portal or the mobile app."), code="channel"
@@ -111,7 +100,7 @@ def apply(request, payload: InstantApplicationIn):
             form_data=payload.form_data,
         )
         case = actions.submit(principal, case)
-    return 201, views_data.decision_of(case)
+    return Status(201, views_data.decision_of(case))
 
 
 @router.get(
@@ -119,6 +108,4 @@ def apply(request, payload: InstantApplicationIn):
 )
 def decision(request, case_id: int):
     """A case's instant decision: the rule's outcome and reasons, and its certificate."""
-    case = get_object_or_404(Case.objects.select_related("item_version", "applicant"), pk=case_id)
-    policy.require(request.principal, "cases.view_case", case)
-    return views_data.decision_of(case)
+    return views_data.decision_of(visible_case(request, case_id))

@@ -32,8 +32,10 @@ def certificate_ref(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def decision_of(case: Case) -> dict[str, Any]:
-    evaluations = rules.evaluations_for(case)
+def decision_of(case: Case, evaluations: list | None = None) -> dict[str, Any]:
+    """``evaluations``: the case's rule evaluations when the caller has read them."""
+    if evaluations is None:
+        evaluations = rules.evaluations_for(case)
     deciding = next((e for e in evaluations if e.decided), None)
     certificate = certificate_of(case) if case.status != Status.SUBMITTED else None
     return {

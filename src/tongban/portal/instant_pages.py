@@ -29,11 +29,13 @@ def verified_materials(case: Case | None) -> dict[int, str]:
 def decision_for_page(case: Case) -> dict[str, Any] | None:
     """The decision block of the case page, or None for a case no rule looked at."""
     from tongban.instant import views_data
+    from tongban.rules.services import evaluations_for
 
-    decision = views_data.decision_of(case)
-    if not decision["evaluations"] or not decision["outcome"]:
+    # Most cases no rule looked at: one query, and nothing more is read for them.
+    evaluations = evaluations_for(case)
+    if not any(e.decided for e in evaluations):
         return None
-    return decision
+    return views_data.decision_of(case, evaluations)
 
 
 def decided_instantly(version: ItemVersion) -> bool:

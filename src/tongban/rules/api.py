@@ -15,7 +15,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
-from tongban.cases.models import Case
+from tongban.cases.api import visible_case
 from tongban.catalog.models import ItemVersion
 from tongban.core.api import ApiError, ErrorOut
 from tongban.org import policy
@@ -168,8 +168,5 @@ def evaluate(request, rule_id: int, payload: EvaluateIn):
 def case_evaluations(request, case_id: int):
     """Every evaluation of the case's rules, oldest first: inputs, outputs, trace, and
     which one decided (whoever may view the case)."""
-    case = get_object_or_404(Case, pk=case_id) if 0 < case_id < 2**63 else None
-    if case is None:
-        raise ApiError(404, "not_found", _("No such case."))
-    policy.require(request.principal, "cases.view_case", case)
+    case = visible_case(request, case_id)
     return RuleEvaluation.objects.filter(case=case).select_related("rule").order_by("at", "pk")

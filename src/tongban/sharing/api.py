@@ -8,12 +8,11 @@ handlers (401 unauthenticated, 403 forbidden, 404 not_found).
 
 import datetime as dt
 
-from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from tongban.cases.models import Case
+from tongban.cases.api import visible_case
 from tongban.core.api import ErrorOut, Paged
 from tongban.org import policy
 from tongban.org.api_auth import AUTH
@@ -135,10 +134,7 @@ def list_queries(
 def case_verifications(request, case_id: int):
     """What the data sources confirmed for the case's materials (the newest per material):
     whoever may see the case."""
-    case = Case.objects.filter(pk=case_id).first() if -(2**63) <= case_id < 2**63 else None
-    if case is None:
-        raise Http404("No Case matches the given query.")
-    policy.require(_principal(request), "cases.view_case", case)
+    case = visible_case(request, case_id)
     return [_verification_out(v) for v in services.latest_verifications(case)]
 
 
