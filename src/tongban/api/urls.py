@@ -17,13 +17,16 @@ from tongban.catalog.api import router as catalog_router
 from tongban.catalog.models import PublishedVersionIsImmutable
 from tongban.certificates.api import router as certificates_router
 from tongban.core.api import ApiError
+from tongban.credit.api import router as credit_router
 from tongban.instant.api import router as instant_router
 from tongban.naming.api import router as naming_router
 from tongban.org.api import router as org_router
 from tongban.projects.api import router as projects_router
 from tongban.rules.api import router as rules_router
 from tongban.sharing.api import router as sharing_router
+from tongban.supervision.api import router as supervision_router
 from tongban.training.api import router as training_router
+from tongban.violations.api import router as violations_router
 from tongban.workdays.api import router as workdays_router
 
 api = NinjaAPI(
@@ -51,6 +54,9 @@ api.add_router("/sharing", sharing_router)
 api.add_router("/rules", rules_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/instant", instant_router)
+api.add_router("/credit", credit_router)
+api.add_router("/supervision", supervision_router)
+api.add_router("/violations", violations_router)
 
 
 def _error(request, status: int, code: str, message, errors=None):

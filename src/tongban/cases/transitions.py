@@ -63,6 +63,19 @@ _TABLE = [
     Transition(S.CLOSED, "withdraw_licence", S.LICENCE_WITHDRAWN, ("chief",), "吊销 (a penalty)"),
 ]  # fmt: skip
 
+# A licence is in force once issued, handed over or not (an e-certificate needs no
+# handover): it may be changed, revoked, cancelled or withdrawn from then on.
+_TABLE += [
+    Transition(source, action, S.REVOKED if action == "revoke" else target, who, why)
+    for source in (S.RESULT_ISSUED, S.DELIVERED)
+    for action, target, who, why in (
+        ("amend", source, ("chief",), "变更 of an issued result not yet closed"),
+        ("revoke", S.REVOKED, ("chief", "system"), "撤销 of an issued result"),
+        ("cancel_licence", S.CANCELLED, ("chief",), "注销 of an issued result"),
+        ("withdraw_licence", S.LICENCE_WITHDRAWN, ("chief",), "吊销 of an issued result"),
+    )
+]
+
 # The applicant may withdraw (撤回) anything not yet decided.
 _TABLE += [
     Transition(source, "withdraw", S.WITHDRAWN, ("applicant",), "撤回 before the decision")

@@ -38,6 +38,10 @@ PAGE_ROLES: dict[str, tuple[str, ...]] = {
     "certificates": (StaffRole.SECTION_CHIEF, StaffRole.BACKOFFICE_REVIEWER),
     "rules": (StaffRole.CATALOG_ADMIN,),
     "sharing": (StaffRole.AUDITOR,),
+    # Supervising officers send notices (告知函); the bureau's chiefs decide on them.
+    "violations": (StaffRole.SUPERVISING_OFFICER, StaffRole.SECTION_CHIEF),
+    "credit": (StaffRole.SECTION_CHIEF, StaffRole.BACKOFFICE_REVIEWER, StaffRole.AUDITOR),
+    "post_checks": (StaffRole.SECTION_CHIEF, StaffRole.BACKOFFICE_REVIEWER),
 }
 
 PAGE_LABELS = {
@@ -54,6 +58,9 @@ PAGE_LABELS = {
     "certificates": gettext_lazy("Certificates"),
     "rules": gettext_lazy("Decision rules"),
     "sharing": gettext_lazy("Data sharing"),
+    "violations": gettext_lazy("Violation notices"),
+    "credit": gettext_lazy("Credit records"),
+    "post_checks": gettext_lazy("Commitment checks"),
 }
 
 # The page where each role's daily work happens.

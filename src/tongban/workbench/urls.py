@@ -4,9 +4,12 @@ from . import (
     case_views,
     catalog_views,
     certificate_urls,
+    credit_urls,
     project_views,
     rules_urls,
     sharing_urls,
+    supervision_urls,
+    violation_urls,
     views,
 )
 
@@ -28,7 +31,6 @@ urlpatterns = [
         name="case-document",
     ),
     path("agent/", case_views.agent, name="agent"),
-    path("supervision/", views.supervision, name="supervision"),
     path("hall/", views.hall, name="hall"),
     path("hall/windows/<int:pk>/status/", views.window_status, name="window-status"),
     path("training/", views.training, name="training"),
@@ -41,4 +43,11 @@ urlpatterns = [
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
 ]
 
-urlpatterns += sharing_urls.urlpatterns + rules_urls.urlpatterns + certificate_urls.urlpatterns
+urlpatterns += (
+    sharing_urls.urlpatterns
+    + rules_urls.urlpatterns
+    + certificate_urls.urlpatterns
+    + supervision_urls.urlpatterns
+    + violation_urls.urlpatterns
+    + credit_urls.urlpatterns
+)

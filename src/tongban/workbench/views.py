@@ -163,11 +163,6 @@ def _waiting_page(request: HttpRequest, principal: Principal, page: str) -> Http
     return _render(request, principal, page, f"workbench/{page}.html", {"scope": scope})
 
 
-@staff_with_roles(*PAGE_ROLES["supervision"])
-def supervision(request: HttpRequest, principal: Principal) -> HttpResponse:
-    return _waiting_page(request, principal, "supervision")
-
-
 # --- Training: the 4:30 online class per item --------------------------------------------
 
 
