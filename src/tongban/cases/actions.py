@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import Guide, guide_for, published_version, version_parts
@@ -46,7 +48,7 @@ from .models import (
 from .permissions import ensure_may
 from .queries import chiefs_of
 from .reach import check_reach, deciding_agency_for
-from .steps import StepSpec, decision_index, steps_for
+from .steps import StepSpec, case_steps, decision_index
 
 FORM_FIELDS = {
     "contact_name": 100,
@@ -375,7 +377,7 @@ def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Ma
     """Required materials of the case's guide with no file yet and not confirmed from data."""
     guide = _guide_of(case)
     received = received_materials(case)
-    confirmed = confirmed_materials(case)
+    confirmed = confirmed_materials(case) | committed_materials(case)
     missing = []
     for material in guide.materials:
         if not is_asked(material, confirmed) or material.pk in received:
@@ -395,6 +397,13 @@ def _require_complete(case: Case, *, include_deferrable: bool = True) -> None:
             % {"names": "；".join(m.name for m in missing)},
             code="missing_material",
         )
+
+
+def _require_open_to_applicant(case: Case, action: str) -> None:
+    """容缺 and 告知承诺 are not for everyone (a black-listed applicant: ``hooks``)."""
+    reason = hooks.acceptance_refusal(case, action)
+    if reason:
+        raise ValidationError(reason, code="not_for_applicant")
 
 
 def _enter_step(case: Case, steps: list[StepSpec], index: int, now: dt.datetime) -> None:
@@ -736,8 +745,20 @@ def _start_clock(
     case.limit_unit = version.promised_limit_unit
     case.promised_limit = 0 if case.is_instant else guide.promised_limit
     case.statutory_limit = 0 if case.is_instant else version.statutory_limit
-    steps = steps_for(version, case.deciding_agency)
-    _enter_step(case, steps, 0, now)
+    case.added_steps = []
+    for adjustment in hooks.adjust_acceptance(case):
+        _record(
+            SYSTEM,
+            case,
+            "adjust",
+            source=case.status,
+            note=adjustment.note,
+            data=adjustment.data,
+            public=adjustment.public,
+            now=now,
+            tell_applicant=False,
+        )
+    _enter_step(case, case_steps(case), 0, now)
 
 
 def accept(
@@ -753,6 +774,11 @@ def accept(
     with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept")
+        if committed_materials(case):
+            raise ValidationError(
+                _("The applicant signed a commitment: accept the case on the commitment."),
+                code="commitment_signed",
+            )
         _require_complete(case)
         _start_clock(principal, case, now, service_point, window)
         _move(principal, case, "accept", now=now, data={"window": case.window_kind})
@@ -811,6 +837,7 @@ def accept_tolerant(
     with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_tolerant")
+        _require_open_to_applicant(case, "accept_tolerant")
         if not deferred:
             raise ValidationError(_("List the materials that may follow."), code="empty")
         missing_now = missing_materials(case)
@@ -875,21 +902,36 @@ def accept_on_commitment(
     principal: Principal,
     case: Case,
     *,
-    materials: Iterable[Material],
-    text: str,
-    check_due: dt.date,
+    materials: Iterable[Material] | None = None,
+    text: str = "",
+    check_due: dt.date | None = None,
     service_point: ServicePoint | None = None,
     window: Window | None = None,
     revision: int | None = None,
 ) -> Case:
-    """告知承诺: the signed commitment replaces the listed proofs; a post-check is due."""
+    """告知承诺: the signed commitment replaces the listed proofs; a post-check is due.
+
+    The applicant signed online (:func:`sign_commitment`): that commitment is used and the
+    check falls due after the item's working days. Otherwise the clerk records the
+    commitment signed on paper at the window: its text, the proofs, the check's due date.
+    """
     now = _now()
-    materials = list(materials)
-    if not text.strip():
-        raise ValidationError(_("The signed commitment text is required."), code="empty")
     with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "accept_on_commitment")
+        _require_open_to_applicant(case, "accept_on_commitment")
+        signed = Commitment.objects.select_for_update().filter(case=case).first()
+        if signed is not None:
+            materials = list(signed.materials.all())
+            check_due = check_due or deadlines.working_days_after(
+                case, now, case.item_version.commitment_check_days
+            )
+        else:
+            materials = list(materials or [])
+            if not text.strip():
+                raise ValidationError(_("The signed commitment text is required."), code="empty")
+            if check_due is None:
+                raise ValidationError(_("Set when the post-check is due."), code="check_due")
         missing_now = missing_materials(case)
         committed = {m.pk for m in materials}
         still = [m.name for m in missing_now if m.pk not in committed]
@@ -903,10 +945,14 @@ def accept_on_commitment(
         if check_due <= timezone.localdate(now):
             raise ValidationError(_("The post-check must be due after today."), code="check_due")
         _start_clock(principal, case, now, service_point, window)
-        commitment = Commitment.objects.create(
-            case=case, text=text.strip(), signed_at=now, check_due=check_due
-        )
-        commitment.materials.set(materials)
+        if signed is None:
+            signed = Commitment.objects.create(
+                case=case, text=text.strip(), signed_at=now, check_due=check_due
+            )
+            signed.materials.set(materials)
+        else:
+            signed.check_due = check_due
+            signed.save(update_fields=["check_due"])
         _move(
             principal,
             case,
@@ -916,6 +962,139 @@ def accept_on_commitment(
         )
         _save(case, now)
     return case
+
+
+# ---------------------------------------------------------------- notify and commit (告知承诺)
+
+
+@dataclass(frozen=True)
+class CommitmentOffer:
+    """What the applicant reads in full before signing (一次性告知), and what it waives."""
+
+    notice: str
+    version: str
+    materials: list[Material]
+    check_days: int
+
+    def text(self) -> str:
+        lines = [_("Notify-and-commit notice (%(version)s)") % {"version": self.version}]
+        lines += ["", self.notice.strip(), ""]
+        if self.materials:
+            lines.append(_("Proofs replaced by this commitment:"))
+            lines += [f"{n}. {m.name}" for n, m in enumerate(self.materials, start=1)]
+            lines.append("")
+        lines.append(COMMITMENT_PLEDGE)
+        return "\n".join(str(line) for line in lines)
+
+
+COMMITMENT_PLEDGE = gettext_lazy(
+    "I have read this notice in full. I commit that I meet the conditions above and that "
+    "what I have stated is true. I accept the legal liability of a false commitment: the "
+    "decision is revoked and the false commitment is recorded in my credit record."
+)
+
+SIGN_COMMITMENT = transitions.Transition(
+    "*", "sign_commitment", "*", ("applicant",), "告知承诺: the applicant signs online"
+)
+
+
+def commitment_offer(case: Case) -> CommitmentOffer | None:
+    """The item's notify-and-commit offer for this case, or None where there is none."""
+    version = case.item_version
+    if not version.commitment_notice.strip():
+        return None
+    waivable = [m for m in _guide_of(case).materials if m.commitment_waivable]
+    return CommitmentOffer(
+        notice=version.commitment_notice,
+        version=f"{case.item.impl_code} v{version.number}",
+        materials=waivable,
+        check_days=version.commitment_check_days,
+    )
+
+
+def commitment_of(case: Case) -> Commitment | None:
+    if not case.item_version.commitment_notice.strip():
+        return Commitment.objects.filter(case=case).first() if case.accepted_at else None
+    return Commitment.objects.filter(case=case).first()
+
+
+def committed_materials(case: Case) -> set[int]:
+    """Materials a commitment signed before acceptance replaces (not asked for)."""
+    if not case.item_version.commitment_notice.strip():
+        return set()
+    cached = case.__dict__.get("_committed")
+    if cached is None:
+        cached = case.__dict__["_committed"] = set(
+            Commitment.materials.through.objects.filter(commitment__case=case).values_list(
+                "material_id", flat=True
+            )
+        )
+    return cached
+
+
+def sign_commitment(
+    principal: Principal,
+    case: Case,
+    *,
+    signer_name: str,
+    read_notice: bool,
+    revision: int | None = None,
+) -> Commitment:
+    """告知承诺 signed online: the applicant read the whole notice and signs it by name."""
+    now = _now()
+    if not read_notice:
+        raise ValidationError(
+            _("Read the whole notice and confirm that you have read it."), code="read_notice"
+        )
+    signer_name = signer_name.strip()
+    if not signer_name:
+        raise ValidationError(_("Sign with your full name."), code="signer_name")
+    with _transaction():
+        case = _lock(principal, case, revision)
+        ensure_may(principal, case, SIGN_COMMITMENT)
+        if case.status not in {Status.DRAFT, Status.SUBMITTED, Status.NEEDS_SUPPLEMENT}:
+            raise transitions.IllegalTransition(
+                _("A commitment is signed before the case is accepted.")
+            )
+        offer = commitment_offer(case)
+        if offer is None:
+            raise ValidationError(
+                _("This item does not offer notify-and-commit (告知承诺)."), code="not_offered"
+            )
+        _require_open_to_applicant(case, "sign_commitment")
+        if Commitment.objects.filter(case=case).exists():
+            raise ValidationError(
+                _("A commitment was signed for this case already."), code="signed"
+            )
+        if case.applicant.kind == Applicant.Kind.PERSON and signer_name != case.applicant.name:
+            raise ValidationError(
+                _("Sign with the applicant's full name as registered: %(name)s.")
+                % {"name": case.applicant.name},
+                code="signer_name",
+            )
+        commitment = Commitment.objects.create(
+            case=case,
+            text=offer.text(),
+            text_version=offer.version,
+            signed_by=principal.user,
+            signer_name=signer_name,
+            signed_at=now,
+        )
+        commitment.materials.set(offer.materials)
+        case.__dict__.pop("_committed", None)
+        _record(
+            principal,
+            case,
+            "sign_commitment",
+            source=case.status,
+            note=_("Commitment %(version)s signed by %(name)s.")
+            % {"version": offer.version, "name": signer_name},
+            data={"version": offer.version, "materials": [m.pk for m in offer.materials]},
+            now=now,
+            tell_applicant=False,
+        )
+        _save(case, now)
+    return commitment
 
 
 def supply_deferred(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
@@ -1059,7 +1238,7 @@ def _decide_refusal(
 
 
 def _require_decision_step(case: Case) -> None:
-    steps = steps_for(case.item_version, case.deciding_agency)
+    steps = case_steps(case)
     if case.step_index != decision_index(steps):
         raise transitions.IllegalTransition(
             _("The case is not at its decision step yet (now: %(step)s).")
@@ -1086,7 +1265,7 @@ def complete_step(
     with _transaction():
         case = _lock(principal, case, revision)
         transitions.require(case.status, "complete_step")
-        steps = steps_for(case.item_version, case.deciding_agency)
+        steps = case_steps(case)
         if case.step_index >= decision_index(steps):
             raise transitions.IllegalTransition(
                 _("This is the decision step: approve or deny the case.")
@@ -1126,7 +1305,7 @@ def approve(
             raise ValidationError(_("The deferred materials have not arrived."), code="deferred")
         _move(principal, case, "approve", now=now, note=note.strip())
         case.decided_at = now
-        steps = steps_for(case.item_version, case.deciding_agency)
+        steps = case_steps(case)
         if case.step_index + 1 < len(steps):
             _enter_step(case, steps, case.step_index + 1, now)
         _save(case, now)
@@ -1423,7 +1602,8 @@ def record_post_check(
             now=now,
         )
         if not kept:
-            action = "revoke" if case.status == Status.CLOSED else "terminate"
+            issued = {Status.RESULT_ISSUED, Status.DELIVERED, Status.CLOSED}
+            action = "revoke" if case.status in issued else "terminate"
             _move(
                 principal,
                 case,

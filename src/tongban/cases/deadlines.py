@@ -14,6 +14,7 @@ import datetime as dt
 import math
 
 from django.conf import settings
+from django.utils import timezone
 
 from tongban.workdays.clock import (
     Deadline,
@@ -25,7 +26,7 @@ from tongban.workdays.clock import (
 )
 
 from .models import OPEN_STATUSES, Case, CasePause, Status
-from .steps import steps_for
+from .steps import case_steps
 
 STEP_STATUSES = {Status.IN_REVIEW, Status.ACCEPTED_TOLERANT}
 
@@ -59,6 +60,18 @@ def _pauses(case: Case, kind: str) -> list[Pause]:
         for p in case.pauses.all()
         if p.kind == kind  # filtered in Python: pauses may be prefetched
     ]
+
+
+def working_days_after(case: Case, start: dt.datetime, days: int) -> dt.date:
+    """The day ``days`` working days after ``start`` in the case's calendar (a post-check)."""
+    due = compute_deadline(
+        start=start,
+        limit=days,
+        unit="working_days",
+        calendar=calendar_for(region_of(case)),
+        now=start,
+    ).due
+    return timezone.localdate(due)
 
 
 def thresholds() -> tuple[int, int]:
@@ -110,7 +123,7 @@ def recompute(case: Case, now: dt.datetime) -> None:
 def _step_due(case: Case, from_acceptance) -> dt.datetime | None:
     if not case.step_kind or case.status not in STEP_STATUSES:
         return None
-    steps = steps_for(case.item_version, case.deciding_agency)
+    steps = case_steps(case)
     if case.step_index >= len(steps) - 1:
         return case.promised_due
     share = sum(step.share for step in steps[: case.step_index + 1])

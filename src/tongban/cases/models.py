@@ -147,6 +147,9 @@ class Case(models.Model):
 
     # The review process: which step of the version's steps the case is at.
     step_index = models.PositiveSmallIntegerField(default=0)
+    # Steps added at acceptance before the decision (a credit check for a black-listed
+    # applicant): [{"kind", "role", "name"}] (``steps.case_steps``).
+    added_steps = models.JSONField(default=list, blank=True)
     step_kind = models.CharField(_("current step"), max_length=16, blank=True)
     step_role = models.CharField(_("step taken by"), max_length=32, blank=True)
     step_agency = models.ForeignKey(
@@ -457,8 +460,17 @@ class Commitment(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="commitment")
     materials = models.ManyToManyField(Material, related_name="+", blank=True)
     text = models.TextField(_("commitment"))
+    # What the applicant read and signed: the notice's version (the item version's), who
+    # signed (the account and the name typed), and when. A commitment signed at a window
+    # on paper has no account.
+    text_version = models.CharField(_("notice version"), max_length=100, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signer_name = models.CharField(_("signed by"), max_length=100, blank=True)
     signed_at = models.DateTimeField()
-    check_due = models.DateField(_("post-check due"))
+    # Set when the case is accepted on the commitment.
+    check_due = models.DateField(_("post-check due"), null=True, blank=True)
     check_result = models.CharField(
         max_length=12, choices=CheckResult.choices, default=CheckResult.PENDING
     )

@@ -65,3 +65,26 @@ def decision_index(steps: list[StepSpec]) -> int:
         if step.kind == Kind.DECISION:
             return index
     return len(steps) - 1
+
+
+def case_steps(case) -> list[StepSpec]:
+    """The case's own process: its version's steps, with the steps added at acceptance
+    (``case.added_steps``, e.g. a credit check) before the decision. An added step takes
+    half of the time share of the step before it (or of the decision, when first)."""
+    steps = list(steps_for(case.item_version, case.deciding_agency))
+    for added in case.added_steps or []:
+        at = decision_index(steps)
+        donor = max(at - 1, 0)
+        share = steps[donor].share // 2
+        steps[donor] = StepSpec(
+            steps[donor].kind,
+            steps[donor].role,
+            steps[donor].share - share,
+            steps[donor].name,
+            steps[donor].agency_id,
+        )
+        steps.insert(
+            at,
+            StepSpec(added["kind"], added["role"], share, added.get("name", ""), None),
+        )
+    return steps

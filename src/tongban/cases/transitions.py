@@ -131,6 +131,8 @@ ACTION_LABELS = {
     "warn_step": _("Step time warning"),
     "post_check": _("Commitment checked"),
     "refer": _("Referred to a person"),
+    "adjust": _("Handling adjusted"),
+    "sign_commitment": _("Commitment signed"),
 }
 
 

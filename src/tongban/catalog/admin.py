@@ -51,7 +51,16 @@ class _ReadOnlyWhenPublished:
 class MaterialInline(_ReadOnlyWhenPublished, admin.TabularInline):
     model = Material
     extra = 0
-    fields = ["order", "name", "kind", "copies", "necessity", "source", "applies_when"]
+    fields = [
+        "order",
+        "name",
+        "kind",
+        "copies",
+        "necessity",
+        "source",
+        "commitment_waivable",
+        "applies_when",
+    ]
     filter_horizontal = ["applies_when"]
 
 

@@ -165,6 +165,22 @@ class ItemVersion(models.Model):
         verbose_name=_("supervising departments"),
     )
     procedure = models.TextField(_("procedure"), blank=True)
+    # 告知承诺 (domain.md §4): the notice the applicant reads in full before signing: what
+    # must be true, the legal liability of a false commitment. Empty: not offered. The
+    # proofs it waives are the materials marked ``commitment_waivable``.
+    commitment_notice = models.TextField(
+        _("notify-and-commit notice (告知承诺)"),
+        blank=True,
+        help_text=_(
+            "What must be true and what follows a false commitment, told in full before the "
+            "applicant signs. Empty: this item does not offer notify-and-commit."
+        ),
+    )
+    commitment_check_days = models.PositiveSmallIntegerField(
+        _("post-check within (working days)"),
+        default=20,
+        help_text=_("The department checks a commitment within this many working days."),
+    )
     location = models.TextField(_("where to apply"), blank=True)
     contact = models.CharField(_("enquiries"), max_length=255, blank=True)
 
@@ -289,6 +305,11 @@ class Material(VersionPartMixin, models.Model):
         max_length=200,
         blank=True,
         help_text=_("For the certificate library: the certificate type code; else a record kind."),
+    )
+    commitment_waivable = models.BooleanField(
+        _("waived on a signed commitment"),
+        default=False,
+        help_text=_("告知承诺: a signed commitment replaces this proof."),
     )
     acceptance_standard = models.TextField(_("acceptance standard"), blank=True)
     blank_form = models.FileField(_("blank form"), upload_to="catalog/forms/", blank=True)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,3 +10,11 @@ class CreditConfig(AppConfig):
     name = "tongban.credit"
     label = "credit"
     verbose_name = _("Credit")
+
+    def ready(self) -> None:
+        from tongban.core import periodic
+
+        from . import importing, receivers, tasks  # noqa: F401  (importing registers adapters)
+
+        receivers.connect()
+        periodic.register("credit.sync", dt.timedelta(hours=1), tasks.sync_credit_database)

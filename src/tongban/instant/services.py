@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from tongban.cases import actions as case_actions
 from tongban.cases.models import Case, Status
 from tongban.catalog.models import ItemVersion, SituationOption
+from tongban.credit import services as credit
 from tongban.org.policy import SYSTEM
 from tongban.rules import services as rules
 from tongban.sharing import services as sharing
@@ -82,7 +83,7 @@ def decide(case: Case) -> Decision:
     today = timezone.localdate()
     in_force = rules.rules_in_force(case.item_version, today)
     if in_force.active is None and not in_force.monitors:
-        return Decision("")
+        return _fast_track(case)
     saved = case_actions.snapshot(case)
     try:
         with transaction.atomic():
@@ -128,6 +129,16 @@ def _decide(case: Case, in_force, today: dt.date) -> Decision:
         "evaluation": decision.evaluation_ids[0],
         "reasons": decision.reasons,
     }
+    assessment = credit.assess_case(case)
+    if decision.outcome == "approve" and assessment.is_black:
+        # A black-listed applicant is never approved by a machine (信用审批).
+        decision = Decision(
+            "refer",
+            [_("Credit: %(why)s A person reviews.") % {"why": assessment.explanation()}],
+            decision.evaluation_ids,
+        )
+        data["reasons"] = decision.reasons
+        data["credit"] = assessment.standing
     if decision.outcome == "approve":
         note = _("Approved instantly by decision rule “%(name)s” (revision %(revision)s).") % {
             "name": in_force.active.name,
@@ -139,6 +150,20 @@ def _decide(case: Case, in_force, today: dt.date) -> Decision:
             decision.reasons = [_("The decision rule did not approve; a person will decide.")]
         case_actions.refer_to_person(case, reasons=decision.reasons, data=data)
     return decision
+
+
+def _fast_track(case: Case) -> Decision:
+    """No rule in force: an item whose credit policy says so approves an applicant of good
+    credit (red list, or clean for N years) whose application is complete (信用审批)."""
+    policy = credit.policy_for(case.item)
+    if policy is None or not policy.fast_track_auto_approval:
+        return Decision("")
+    assessment = credit.assess_case(case)
+    if not assessment.fast_track or case_actions.missing_materials(case):
+        return Decision("")
+    note = _("Fast track: %(why)s Approved automatically.") % {"why": assessment.explanation()}
+    case_actions.decide_instantly(case, note=note, data={"credit": assessment.standing})
+    return Decision("approve", [note])
 
 
 def on_submitted(case: Case) -> None:

@@ -41,7 +41,7 @@ from tongban.cases.models import (
     SupplementRequest,
     WarningLevel,
 )
-from tongban.cases.steps import decision_index, steps_for
+from tongban.cases.steps import case_steps, decision_index
 from tongban.catalog import search
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import guide_for, version_parts
@@ -893,7 +893,7 @@ ACTION_BUTTONS = {
 def offered_actions(principal: Principal, case: Case, now: dt.datetime) -> list[str]:
     """What this person may do on the case now: the table's moves the policy lets them
     take, narrowed to the current review step (approve only at the decision step…)."""
-    steps = steps_for(case.item_version, case.deciding_agency)
+    steps = case_steps(case)
     decision = decision_index(steps)
     offered = []
     for transition in transitions.available(case.status):
@@ -1049,7 +1049,7 @@ def _detail_context(
     request: HttpRequest, principal: Principal, case: Case, desk: Desk | None
 ) -> dict:
     now = timezone.now()
-    steps = steps_for(case.item_version, case.deciding_agency)
+    steps = case_steps(case)
     events = list(case.events.select_related("actor").order_by("at", "pk"))
     for event in events:
         event.label = transitions.ACTION_LABELS.get(event.action, event.action)
