@@ -1013,9 +1013,8 @@ def commitment_offer(case: Case) -> CommitmentOffer | None:
 
 
 def commitment_of(case: Case) -> Commitment | None:
-    if not case.item_version.commitment_notice.strip():
-        return Commitment.objects.filter(case=case).first() if case.accepted_at else None
-    return Commitment.objects.filter(case=case).first()
+    """The case's commitment, signed online or recorded at the window, if any."""
+    return Commitment.objects.filter(case=case).prefetch_related("materials").first()
 
 
 def committed_materials(case: Case) -> set[int]:

@@ -41,7 +41,7 @@ from tongban.org.api_auth import AUTH
 from tongban.org.models import Applicant, ServicePoint, Window
 from tongban.org.policy import Principal
 
-from . import actions, deadlines, permissions, queries, transitions
+from . import actions, deadlines, hooks, permissions, queries, transitions
 from .models import (
     ONLINE_CHANNELS,
     OPEN_STATUSES,
@@ -289,8 +289,15 @@ class CommitmentIn(PlaceIn):
     materials: list[int] = Field(
         default_factory=list, description="ids of the materials the commitment replaces"
     )
-    text: str
-    check_due: dt.date
+    text: str = Field("", description="the commitment signed on paper; empty when signed online")
+    check_due: dt.date | None = Field(
+        None, description="the post-check's due date; signed online: the item's working days"
+    )
+
+
+class SignCommitmentIn(RevisionIn):
+    signer_name: str = Field(description="the applicant's full name, as a signature")
+    read_notice: bool = Field(description="the applicant read the whole notice (required)")
 
 
 class SpecialProcedureIn(RevisionIn):
@@ -943,6 +950,49 @@ def history(request, case_id: int):
     ]
 
 
+class CommitmentNoticeOut(Schema):
+    version: str = Field(description="the notice's version (implementation code and guide)")
+    notice: str
+    text: str = Field(description="the whole text the applicant signs")
+    materials: list[int] = Field(description="the proofs a signed commitment replaces")
+    check_days: int = Field(description="the post-check falls due within these working days")
+    open_to_applicant: bool
+    refusal: str = Field(description="why not, for a black-listed applicant")
+    signed_at: dt.datetime | None = None
+    signer_name: str = ""
+    check_due: dt.date | None = None
+    check_result: str = ""
+
+
+@router.get(
+    "/{case_id}/commitment",
+    response={200: CommitmentNoticeOut, 403: ErrorOut, 404: ErrorOut},
+    auth=AUTH,
+)
+def commitment_notice(request, case_id: int):
+    """告知承诺: the notice to read in full before signing (``actions/sign_commitment``),
+    and the commitment once signed. 404 when the item does not offer it."""
+    case = _case(request, case_id)
+    offer = actions.commitment_offer(case)
+    if offer is None:
+        raise Http404("This item does not offer notify-and-commit.")
+    signed = actions.commitment_of(case)
+    refusal = hooks.acceptance_refusal(case, "sign_commitment")
+    return {
+        "version": offer.version,
+        "notice": offer.notice,
+        "text": offer.text(),
+        "materials": [m.pk for m in offer.materials],
+        "check_days": offer.check_days,
+        "open_to_applicant": not refusal,
+        "refusal": refusal,
+        "signed_at": signed.signed_at if signed else None,
+        "signer_name": signed.signer_name if signed else "",
+        "check_due": signed.check_due if signed else None,
+        "check_result": signed.check_result if signed else "",
+    }
+
+
 @router.get(
     "/{case_id}/materials",
     response={200: list[CaseMaterialOut], 403: ErrorOut, 404: ErrorOut},
@@ -1098,6 +1148,11 @@ ACTIONS: dict[str, ActionSpec] = {
         ReasonIn, _closing("withdraw_licence"), "Withdraw the licence (吊销)"
     ),
 }
+ACTIONS["sign_commitment"] = ActionSpec(
+    SignCommitmentIn,
+    _plain(actions.sign_commitment),
+    "Sign the notify-and-commit notice (告知承诺, applicant); read it at /commitment first",
+)
 if hasattr(actions, "record_post_check"):
     ACTIONS["post_check"] = ActionSpec(
         PostCheckIn, _plain(actions.record_post_check), "Record the commitment's post-check"

@@ -41,6 +41,16 @@ STANDING_LABELS = {
 }
 
 
+# What a standing changes, as staff are told on the case.
+EFFECT_NO_TOLERANT = gettext_lazy("No tolerant acceptance (容缺受理).")
+EFFECT_NO_COMMITMENT = gettext_lazy("No notify-and-commit (告知承诺).")
+EFFECT_PERSON_REVIEWS = gettext_lazy(
+    "No automatic approval: a person reviews, with an extra credit check (信用核查)."
+)
+EFFECT_SHORTER_PROMISE = gettext_lazy("Fast track: promised within %(limit)s.")
+EFFECT_AUTO_APPROVAL = gettext_lazy("Fast track: approved automatically when complete.")
+
+
 def standing_label(standing: str) -> str:
     return str(STANDING_LABELS[standing])
 
@@ -171,3 +181,17 @@ def assess_case(case) -> Assessment:
 
 def policy_for(item) -> ItemCreditPolicy | None:
     return ItemCreditPolicy.objects.filter(item=item).first()
+
+
+def effects_for(case, assessment: Assessment) -> list:
+    """What the standing changes for this case, as staff are told."""
+    if assessment.is_black:
+        return [EFFECT_NO_TOLERANT, EFFECT_NO_COMMITMENT, EFFECT_PERSON_REVIEWS]
+    effects = []
+    policy = policy_for(case.item) if assessment.fast_track else None
+    if policy is not None:
+        if policy.fast_track_limit is not None:
+            effects.append(EFFECT_SHORTER_PROMISE % {"limit": policy.fast_track_limit})
+        if policy.fast_track_auto_approval:
+            effects.append(EFFECT_AUTO_APPROVAL)
+    return effects

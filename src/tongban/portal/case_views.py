@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongban.archive.models import ArchiveReuse
 from tongban.bundles.models import BundleCase
-from tongban.cases import actions, documents, transitions
+from tongban.cases import actions, documents, hooks, transitions
 from tongban.cases.files import check_upload
 from tongban.cases.models import Case, CaseMaterial, Channel, Status, SupplementRequest
 from tongban.cases.permissions import is_applicant_side, may
@@ -182,9 +182,11 @@ def _material_rows(version: ItemVersion, answers: list[int], case: Case | None):
     received = actions.received_materials(case) if case is not None else {}
     reused = _reused(case)
     verified = instant_pages.verified_materials(case)
+    committed = actions.committed_materials(case) if case is not None else set()
     rows = [
         {
             "material": material,
+            "committed": material.pk in committed,
             "verified": verified.get(material.pk),
             "received": received.get(material.pk),
             "reused": reused.get(getattr(received.get(material.pk), "pk", None)),
@@ -247,6 +249,8 @@ def _apply_context(
         "rows": rows,
         "unanswered": unanswered,
         "errors": errors or [],
+        "commitment_offer": actions.commitment_offer(case) if case is not None else None,
+        "signed_commitment": actions.commitment_of(case) if case is not None else None,
     }
 
 
@@ -566,6 +570,48 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         messages_ = _errors(error) if isinstance(error, ValidationError) else [str(error)]
         return _detail(request, principal, case, status=409, errors=messages_)
     messages.success(request, _("The application was withdrawn."))
+    return redirect("portal:case-detail", pk=case.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment(request: HttpRequest, pk: int) -> HttpResponse:
+    """告知承诺: the whole notice, read and signed by name; the proofs it waives are then
+    not asked for. A black-listed applicant is told why it is not open to them."""
+    principal, case = _my_case(request, pk)
+    offer = actions.commitment_offer(case)
+    if offer is None:
+        raise Http404("no notify-and-commit for this item")
+    signed = actions.commitment_of(case)
+    context = {
+        "case": case,
+        "offer": offer,
+        "signed": signed,
+        "errors": [],
+        "pledge": actions.COMMITMENT_PLEDGE,
+    }
+    refusal = hooks.acceptance_refusal(case, "sign_commitment")
+    context["refusal"] = refusal
+    if request.method == "GET" or signed is not None:
+        return render(request, "portal/cases/commitment.html", context)
+    try:
+        actions.sign_commitment(
+            principal,
+            case,
+            signer_name=request.POST.get("signer_name", "")[:100],
+            read_notice=request.POST.get("read_notice") == "yes",
+            revision=_revision(request),
+        )
+    except (actions.StaleCase, transitions.IllegalTransition, ValidationError) as error:
+        case.refresh_from_db()
+        context["errors"] = _errors(error) if isinstance(error, ValidationError) else [str(error)]
+        status = 400 if type(error) is ValidationError else 409
+        return render(request, "portal/cases/commitment.html", context, status=status)
+    messages.success(
+        request, _("Your commitment is signed: the proofs it replaces are not needed.")
+    )
+    if case.status == Status.DRAFT:
+        return redirect("portal:case-edit", pk=case.pk)
     return redirect("portal:case-detail", pk=case.pk)
 
 

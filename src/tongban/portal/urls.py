@@ -25,6 +25,7 @@ urlpatterns = [
     path("me/cases/<int:pk>/apply/", case_views.edit, name="case-edit"),
     path("me/cases/<int:pk>/supply/", case_views.supply, name="case-supply"),
     path("me/cases/<int:pk>/withdraw/", case_views.withdraw, name="case-withdraw"),
+    path("me/cases/<int:pk>/commitment/", case_views.commitment, name="case-commitment"),
     path(
         "me/cases/<int:pk>/documents/<str:kind>.pdf",
         case_views.case_document,

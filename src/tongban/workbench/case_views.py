@@ -51,7 +51,7 @@ from tongban.org.models import Applicant, ServicePoint, StaffRole, Window
 from tongban.org.policy import OutOfScope, Principal
 from tongban.workdays.clock import Deadline, calendar_for, remaining_working_days
 
-from . import instant_panel
+from . import credit_panel, instant_panel
 from .access import PAGE_ROLES, scope_for, staff_with_roles
 from .lookup import find_applicants
 from .views import LOOKUP_PER_PAGE, _counter_points, _is_htmx, _render, registration
@@ -508,6 +508,7 @@ def _intake_context(
         "suggested_due": calendar.add_working_days(today, days) if days else today,
         "suggested_check": today + dt.timedelta(days=30),
         "today": today,
+        **credit_panel.panel(case),
     }
 
 
@@ -551,7 +552,12 @@ def _decide(
         )
     elif op == "commitment":
         committed = _materials(post.getlist("committed"))
-        check_due = _date(post.get("check_due", ""), _("the post-check date"))
+        # A commitment the applicant signed online brings its own post-check date.
+        check_due = (
+            _date(post.get("check_due", ""), _("the post-check date"))
+            if post.get("check_due")
+            else None
+        )
 
         def then(c, r):
             return actions.accept_on_commitment(
@@ -1096,6 +1102,7 @@ def _detail_context(
         "deferred": SupplementRequest.Stage.DEFERRED,
         "bundle": _bundle_panel(case),
         **instant_panel.panel(case),
+        **credit_panel.panel(case),
     }
 
 

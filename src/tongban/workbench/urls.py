@@ -9,8 +9,8 @@ from . import (
     rules_urls,
     sharing_urls,
     supervision_urls,
-    violation_urls,
     views,
+    violation_urls,
 )
 
 app_name = "workbench"
