@@ -377,10 +377,11 @@ def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Ma
     """Required materials of the case's guide with no file yet and not confirmed from data."""
     guide = _guide_of(case)
     received = received_materials(case)
-    confirmed = confirmed_materials(case) | committed_materials(case)
+    confirmed = confirmed_materials(case)
+    committed = committed_materials(case)
     missing = []
     for material in guide.materials:
-        if not is_asked(material, confirmed) or material.pk in received:
+        if not is_asked(material, confirmed) or material.pk in received or material.pk in committed:
             continue
         if material.necessity == Material.Necessity.REQUIRED or (
             include_deferrable and material.necessity == Material.Necessity.DEFERRABLE
@@ -1021,14 +1022,11 @@ def committed_materials(case: Case) -> set[int]:
     """Materials a commitment signed before acceptance replaces (not asked for)."""
     if not case.item_version.commitment_notice.strip():
         return set()
-    cached = case.__dict__.get("_committed")
-    if cached is None:
-        cached = case.__dict__["_committed"] = set(
-            Commitment.materials.through.objects.filter(commitment__case=case).values_list(
-                "material_id", flat=True
-            )
+    return set(
+        Commitment.materials.through.objects.filter(commitment__case=case).values_list(
+            "material_id", flat=True
         )
-    return cached
+    )
 
 
 def sign_commitment(
@@ -1080,7 +1078,6 @@ def sign_commitment(
             signed_at=now,
         )
         commitment.materials.set(offer.materials)
-        case.__dict__.pop("_committed", None)
         _record(
             principal,
             case,

@@ -34,7 +34,7 @@ def _require_manager(principal: Principal) -> None:
 
 def _applicant_for(subject: str) -> Applicant | None:
     subject = services.normalize(subject)
-    if len(subject) == 18 and subject[:17].isdigit():
+    if services.is_resident_id(subject):
         return Applicant.find_by_id_number(subject)
     return Applicant.objects.filter(credit_code=subject).first()
 

@@ -15,7 +15,7 @@ from tongban.cases.api import visible_case
 from tongban.core.api import ErrorOut
 from tongban.org.api_auth import AUTH
 from tongban.org.models import Applicant, StaffRole
-from tongban.org.policy import Principal, principal_for_user
+from tongban.org.policy import Principal
 
 from . import actions, services
 from .models import CreditRecord, Kind
@@ -26,7 +26,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def _staff(request) -> Principal:
-    principal = principal_for_user(request.auth)
+    principal = request.principal
     if principal.kind != "staff":
         raise PermissionDenied(_("Credit records are for staff."))
     return principal

@@ -72,11 +72,20 @@ def _subject(raw: Any) -> str:
     if not text:
         raise ValueError(_("the ID number or credit code is missing"))
     try:
-        if len(text) == 18 and text[:17].isdigit():
-            return validate_resident_id(text)
-        return validate_uscc(text)
-    except ValidationError as error:
-        raise ValueError("；".join(error.messages)) from None
+        return validate_resident_id(text)
+    except ValidationError as as_person:
+        try:
+            return validate_uscc(text)
+        except ValidationError:
+            looks_like_person = len(text) == 18 and text[:17].isdigit()
+            raise ValueError(
+                "；".join(as_person.messages)
+                if looks_like_person
+                else _(
+                    "“%(value)s” is neither a resident ID number nor a unified social credit code"
+                )
+                % {"value": text}
+            ) from None
 
 
 def parse_row(raw: dict[str, Any]) -> RecordRow:

@@ -17,13 +17,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tongban.core import crypto
-from tongban.core.identifiers import mask_resident_id
+from tongban.core.identifiers import mask_resident_id, validate_resident_id
 from tongban.org.models import Applicant
 
 from .models import SERIOUS_KINDS, CreditRecord, ItemCreditPolicy, Kind
@@ -70,12 +71,20 @@ def subject_index(subject: str) -> str:
     return crypto.blind_index(normalize(subject))
 
 
+def is_resident_id(subject: str) -> bool:
+    """A valid resident ID number (date of birth and check digit); else a credit code.
+    An all-digit unified social credit code is told apart by those checks."""
+    try:
+        validate_resident_id(normalize(subject))
+    except ValidationError:
+        return False
+    return True
+
+
 def mask(subject: str) -> str:
     """ID numbers are masked; a unified social credit code is public and shown whole."""
     subject = normalize(subject)
-    if len(subject) == 18 and subject[:17].isdigit():
-        return mask_resident_id(subject)
-    return subject
+    return mask_resident_id(subject) if is_resident_id(subject) else subject
 
 
 def applicant_index(applicant: Applicant) -> str:

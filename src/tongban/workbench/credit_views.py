@@ -9,6 +9,7 @@
 """
 
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,11 +71,19 @@ def records(request: HttpRequest, principal: Principal) -> HttpResponse:
         except (ValidationError, PermissionDenied) as problem:
             error = "；".join(getattr(problem, "messages", None) or [str(problem)])
     subject = request.GET.get("subject", "").strip()
+    if subject:  # the number goes no further than this request: not into links or logs
+        params = request.GET.copy()
+        del params["subject"]
+        params["digest"] = services.subject_index(subject)
+        params.pop("page", None)
+        return redirect(f"{reverse('workbench:credit')}?{params.urlencode()}")
+    digest = request.GET.get("digest", "")
+    digest = digest if re.fullmatch(r"[0-9a-f]{64}", digest) else ""
     kind = request.GET.get("kind", "")
     found = CreditRecord.objects.select_related("case")
     assessment = None
-    if subject:
-        found = found.filter(subject_index=services.subject_index(subject))
+    if digest:
+        found = found.filter(subject_index=digest)
         assessment = services.assess_records(list(found), timezone.localdate())
     if kind in Kind.values:
         found = found.filter(kind=kind)
@@ -85,7 +94,8 @@ def records(request: HttpRequest, principal: Principal) -> HttpResponse:
         "page": page,
         "kinds": Kind.choices,
         "chosen_kind": kind,
-        "searched": bool(subject),
+        "searched": bool(digest),
+        "digest": digest,
         "assessment": assessment,
         "may_manage": _may_manage(principal),
         "imports": ImportRun.objects.select_related("by")[:5],
