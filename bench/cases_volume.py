@@ -97,6 +97,7 @@ def generate(w, count: int) -> None:
         "accepted_by_id": str(w.clerk.pk),
         "pickup_point_id": str(w.hall.pk),
         "step_index": "0",
+        "added_steps": "'[]'",
         # a third of the open cases wait for a chief's decision, the rest for review
         "step_kind": f"CASE WHEN {open_case} THEN CASE WHEN (g / 10) % 3 = 0 THEN 'decision' ELSE 'review' END ELSE '' END",
         "step_role": f"CASE WHEN {open_case} THEN CASE WHEN (g / 10) % 3 = 0 THEN 'section_chief' ELSE 'backoffice_reviewer' END ELSE '' END",

@@ -62,7 +62,7 @@ def test_the_case_is_accepted_on_the_signed_commitment_with_its_post_check(offer
     case = draft_without_proof(world)
     sign(world, case)
     case = actions.submit(world.p(world.citizen), case)
-    with pytest.raises(ValidationError, match="承诺|commitment"):
+    with pytest.raises(ValidationError, match=r"承诺|commitment"):
         actions.accept(world.p(world.clerk), case, service_point=world.hall)
     case = actions.accept_on_commitment(world.p(world.clerk), case, service_point=world.hall)
     commitment = Commitment.objects.get(case=case)
@@ -75,9 +75,7 @@ def test_signing_needs_the_notice_read_and_the_applicants_name(offered):
     world = offered
     case = draft_without_proof(world)
     with pytest.raises(ValidationError):
-        actions.sign_commitment(
-            world.p(world.citizen), case, signer_name="李四", read_notice=False
-        )
+        actions.sign_commitment(world.p(world.citizen), case, signer_name="李四", read_notice=False)
     with pytest.raises(ValidationError, match="李四"):
         sign(world, case, name="王五")
     assert not Commitment.objects.filter(case=case).exists()
@@ -90,9 +88,7 @@ def test_only_the_applicant_signs(offered):
     world = offered
     case = draft_without_proof(world)
     with pytest.raises(Exception):  # noqa: B017 — PermissionDenied or OutOfScope
-        actions.sign_commitment(
-            world.p(world.clerk), case, signer_name="李四", read_notice=True
-        )
+        actions.sign_commitment(world.p(world.clerk), case, signer_name="李四", read_notice=True)
 
 
 def test_an_item_without_a_notice_offers_nothing(world):

@@ -77,7 +77,7 @@ def test_only_chiefs_import():
 class _CreditDatabase(BaseHTTPRequestHandler):
     calls: list[str] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         type(self).calls.append(self.path)
         body = json.dumps({"records": [{"id": "H1", "subject": COMPANY, "kind": "black_list",
                                          "title": "严重失信", "authority": "发改委",

@@ -386,8 +386,8 @@ def test_waiting_pages_show_scope_and_an_honest_empty_state(client, role, page, 
     assert "您的工作范围" in html
     assert "市场监督管理局" in html
     assert empty in html
-    # Only the pages still waiting for a later release say so.
-    assert ("后续版本" in html) == (page == "supervision")
+    # No page waits for a later release any more.
+    assert "后续版本" not in html
 
 
 def test_agent_page_shows_service_point_and_points_to_the_counter(client, hall):

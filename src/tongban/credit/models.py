@@ -40,7 +40,7 @@ class Source(models.TextChoices):
 
 class CreditRecord(models.Model):
     subject_index = models.CharField(max_length=64, editable=False, db_index=True)
-    subject_masked = models.CharField(_("subject"), max_length=32, editable=False)
+    subject_masked = models.CharField(_("credit subject"), max_length=32, editable=False)
     subject_name = models.CharField(_("name"), max_length=200, blank=True)
     applicant = models.ForeignKey(
         Applicant,
@@ -63,7 +63,7 @@ class CreditRecord(models.Model):
     repaired_on = models.DateField(
         _("credit repaired on"), null=True, blank=True, help_text=_("信用修复")
     )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source = models.CharField(_("record source"), max_length=20, choices=Source.choices)
     external_id = models.CharField(
         _("identifier at the source"),
         max_length=100,
@@ -137,7 +137,7 @@ class ImportRun(models.Model):
     """One import from the city credit database (a file or an HTTP fetch), kept for audit."""
 
     at = models.DateTimeField(_("time"))
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    source = models.CharField(_("record source"), max_length=20, choices=Source.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -54,6 +54,16 @@ CASES = [
         ("自有场地或建筑物", "否"),
     ),
     DemoCase("食品经营许可", "enterprise", "window", 3, ("submit", "accept"), ("自有房产", "是")),
+    # A food business licence in force (with its e-certificate), pushed to the market
+    # regulator for supervision after approval (审管互动).
+    DemoCase(
+        "食品经营许可",
+        "enterprise",
+        "window",
+        8,
+        ("submit", "accept", "approve", "issue_result", "deliver"),
+        ("自有房产", "否"),
+    ),
     DemoCase("城镇污水排入排水管网许可", "enterprise", "window", 6, ("submit", "accept")),
     DemoCase("特种设备使用登记", "enterprise", "window", 2, ("submit", "accept")),
     DemoCase("特种设备使用登记", "enterprise", "window", 5, ("submit", "accept")),

@@ -14,7 +14,7 @@ implementing agency's credit code and region: reordering the list changes nothin
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tongban.catalog.models import ItemType, ItemVersion, Material
 
@@ -91,6 +91,8 @@ class MaterialRow:
     # The data source that confirms it (三减一优): not asked for once confirmed.
     shared_source: str = ""
     shared_check: str = ""
+    # 告知承诺: a signed commitment replaces this proof (the item offers a notice).
+    commitment_waivable: bool = False
 
     @property
     def acceptance_standard(self) -> str:
@@ -146,6 +148,9 @@ class ItemRow:
     # The version's own review steps (kind, role, share %); empty: the defaults of
     # cases.steps (an instant item is decided at the window, and so on).
     steps: tuple[tuple[str, str, int], ...] = field(default=())
+    # 告知承诺 (domain.md §4): the notice read in full before signing; empty: not offered.
+    commitment_notice: str = ""
+    commitment_check_days: int = 20
 
     @property
     def fee_required(self) -> bool:
@@ -238,6 +243,20 @@ MANAGEMENT_RULES = m("安全管理制度", ELECTRONIC, "包括岗位责任、检
 PROMISE = m("告知承诺书", FORM, "申请人书面承诺符合许可条件，承诺不实的依法撤销许可")
 
 PLACE = q("place", "经营场所是否为自有房产？", o("自有房产"), o("租赁房产"))
+
+# 告知承诺 of the food business licence (《食品经营许可和备案管理办法》; 国办发〔2020〕42号).
+FOOD_COMMITMENT = (
+    "根据《国务院办公厅关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》"
+    "（国办发〔2020〕42号），本事项实行告知承诺制。\n"
+    "一、许可条件：有与经营的食品品种、数量相适应的经营场所，场所合法、面积和布局符合"
+    "要求；有与经营的食品品种、数量相适应的经营设备或者设施；有专职或者兼职的食品安全"
+    "管理人员和保证食品安全的规章制度。\n"
+    "二、以承诺代替的证明：经营场所租赁合同、经营场所平面布局图、食品安全管理制度。"
+    "申请人也可以选择提交上述证明，按一般程序办理。\n"
+    "三、核查：市场监督管理部门在作出许可决定后20个工作日内对承诺内容进行现场核查。\n"
+    "四、法律责任：承诺不实的，依法撤销许可决定，电子证照同步撤销；虚假承诺情况记入申请人"
+    "信用记录，信用修复前不再适用告知承诺和容缺受理；涉嫌违法的依法处理。"
+)
 OWN_DEED = m(
     "经营场所不动产权证书",
     ELECTRONIC,
@@ -330,6 +349,8 @@ def item(
     keywords: str = "",
     procedure: str = PROC,
     steps: tuple[tuple[str, str, int], ...] = (),
+    commitment: str = "",
+    commitment_check_days: int = 20,
 ) -> ItemRow:
     case_type = case_type or (INSTANT if promised == 0 else COMMITTED)
     return ItemRow(
@@ -363,6 +384,8 @@ def item(
         materials=materials,
         questions=questions,
         steps=steps,
+        commitment_notice=commitment,
+        commitment_check_days=commitment_check_days,
     )
 
 
@@ -837,6 +860,8 @@ FOOD_AND_DRUGS = [
         special="现场核查（不计入办理时限）",
         keywords="开饭店 开餐馆 餐饮许可 食品许可证 开超市 卖熟食 外卖",
         procedure=PROC_SITE,
+        commitment=FOOD_COMMITMENT,
+        commitment_check_days=20,
         questions=(
             PLACE,
             q(
@@ -854,10 +879,15 @@ FOOD_AND_DRUGS = [
             m("食品经营许可申请书", FORM),
             BUSINESS_LICENCE,
             LEGAL_REP_ID,
-            FLOOR_PLAN,
-            m("食品安全管理制度", ELECTRONIC, "包括从业人员健康管理、进货查验、餐具清洗消毒等制度"),
+            replace(FLOOR_PLAN, commitment_waivable=True),
+            m(
+                "食品安全管理制度",
+                ELECTRONIC,
+                "包括从业人员健康管理、进货查验、餐具清洗消毒等制度",
+                commitment_waivable=True,
+            ),
             OWN_DEED,
-            LEASE,
+            replace(LEASE, commitment_waivable=True),
             m(
                 "网络食品经营情况说明",
                 ELECTRONIC,

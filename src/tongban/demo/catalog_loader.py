@@ -63,6 +63,8 @@ VERSION_FIELDS = (
     "procedure",
     "location",
     "contact",
+    "commitment_notice",
+    "commitment_check_days",
 )
 OPTION_FIELDS = (
     "pk",
@@ -85,6 +87,7 @@ MATERIAL_FIELDS = (
     "shared_source",
     "shared_check",
     "acceptance_standard",
+    "commitment_waivable",
 )
 OPEN = (ItemVersion.Status.DRAFT, ItemVersion.Status.IN_REVIEW, ItemVersion.Status.REJECTED)
 SupervisingLink = ItemVersion.supervising_agencies.through
@@ -147,6 +150,8 @@ def _wanted_fields(row: data.ItemRow, agencies: dict[str, Agency]) -> dict[str, 
         "procedure": row.procedure,
         "location": row.location,
         "contact": row.contact,
+        "commitment_notice": row.commitment_notice,
+        "commitment_check_days": row.commitment_check_days,
     }
 
 
@@ -174,6 +179,7 @@ def _wanted(row: data.ItemRow, agencies: dict[str, Agency]) -> tuple:
             material.shared_source,
             material.shared_check,
             material.acceptance_standard,
+            material.commitment_waivable,
             tuple(sorted(refs[ref] for ref in material.when)),
         )
         for order, material in enumerate(row.materials, start=1)
@@ -385,6 +391,7 @@ def _build(
                         shared_source=material.shared_source,
                         shared_check=material.shared_check,
                         acceptance_standard=material.acceptance_standard,
+                        commitment_waivable=material.commitment_waivable,
                     ),
                 )
             )

@@ -570,4 +570,16 @@ APPLICANTS = [
         region_code("德城区", "新湖街道"),
         id_number=resident_id("371402", "20020516", "071"),
     ),
+    # On the black list (失信被执行人): tries credit-based approval the other way round —
+    # no notify-and-commit, no tolerant acceptance, a person reviews with a credit check.
+    ApplicantRow(
+        "dishonest",
+        Applicant.Kind.LEGAL,
+        "德州市速达户外广告有限公司",
+        "13705342015",
+        "德州市德城区新华街道东方红路106号",
+        "371402",
+        credit_code=credit_code("91", "371402", "MA3M7TW56"),
+        legal_representative="姜涛",
+    ),
 ]

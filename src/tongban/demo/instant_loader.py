@@ -66,6 +66,10 @@ CERTIFICATE_TYPES = [
         "urban", "001", "户外广告设施设置许可证", ("outdoor_ads", "outdoor_ads_renewal"), 36, "HWGG",
         (*ENTERPRISE, ("设置地点", "address"), ("设施说明", "description"), ("有效期", "validity")),
     ),
+    CertificateTypeRow(
+        "amr", "001", "食品经营许可证", ("food_business",), 60, "JY",
+        (*ENTERPRISE, ("经营场所", "address"), ("主体业态", "description"), ("有效期", "validity")),
+    ),
 ]  # fmt: skip
 
 

@@ -31,6 +31,7 @@ from .bundle_loader import KINDS as BUNDLE_KINDS
 from .bundle_loader import load_demo_bundles
 from .catalog_loader import KINDS as CATALOG_KINDS
 from .catalog_loader import load_demo_catalog
+from .credit_loader import load_credit
 from .instant_loader import load_instant_approval
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -353,6 +354,7 @@ def load_demo_city() -> dict[str, int]:
         # Data-source records, certificate types and decision rules (秒批): kept current,
         # not counted (they are refreshed on every load and change nothing when current).
         load_instant_approval()
+        load_credit()
         if any(counts.values()):
             audit.record(
                 "demo.load",

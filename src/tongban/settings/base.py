@@ -220,6 +220,22 @@ TONGBAN_SIGNING_PASSWORD = os.environ.get("TONGBAN_SIGNING_PASSWORD", "")
 # Where the public pages are reached from outside: the QR code on a certificate links here.
 TONGBAN_PUBLIC_URL = os.environ.get("TONGBAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Credit (信用审批): the city credit database the hourly ``credit.sync`` task imports from
+# ("file": a CSV/JSON file the city drops at TONGBAN_CREDIT_FILE; "http": GET
+# TONGBAN_CREDIT_URL?since=…); unset: records come only from uploads and the platform.
+TONGBAN_CREDIT_DATABASE = {
+    "adapter": os.environ.get("TONGBAN_CREDIT_ADAPTER", ""),
+    "path": os.environ.get("TONGBAN_CREDIT_FILE", ""),
+    "base_url": os.environ.get("TONGBAN_CREDIT_URL", ""),
+    "timeout": float(os.environ.get("TONGBAN_CREDIT_TIMEOUT", "10")),
+}
+# Years without an adverse record that put an applicant on the fast track.
+TONGBAN_CREDIT_CLEAN_YEARS = int(os.environ.get("TONGBAN_CREDIT_CLEAN_YEARS", "3"))
+# 审管互动: working days a supervising department has to claim a pushed result, and the
+# bureau to decide on a violation notice (告知函).
+TONGBAN_SUPERVISION_CLAIM_DAYS = int(os.environ.get("TONGBAN_SUPERVISION_CLAIM_DAYS", "3"))
+TONGBAN_VIOLATION_DECISION_DAYS = int(os.environ.get("TONGBAN_VIOLATION_DECISION_DAYS", "10"))
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_MAX_PER_PAGE_SIZE = 200
 

@@ -168,6 +168,17 @@ DEMO_APPLICANTS = [
         "social_insurance": insured(*SOFTWARE_CO, "company", 14),
         "credit": CLEAN,
     }),
+    # The demo login "dishonest": on the black list of the credit app too.
+    Subject("dishonest", credit_code("91", "371402", "MA3M7TW56"), {
+        "enterprise": {"name": "德州市速达户外广告有限公司", "status": "存续",
+                       "established": "2015-11-02", "legal_representative": "姜涛",
+                       "industry": "广告业", "region": "371402"},
+        "credit": {"grade": "D", "dishonest": True, "disqualifying_record": False,
+                   "records": [credit_record("失信被执行人", "2025-09-01",
+                                             "德州市德城区人民法院"),
+                               credit_record("重大税收违法失信主体", "2026-02-14",
+                                             "国家税务总局德州市税务局")]},
+    }, "dishonest (失信被执行人)"),
 ]  # fmt: skip
 
 
@@ -299,16 +310,6 @@ EXTRA_ENTERPRISES = [
         "credit": {"grade": "B", "dishonest": False, "disqualifying_record": False,
                    "records": []},
     }, "grade B, no dishonest record"),
-    Subject("dishonest_company", credit_code("91", "371402", "MA3M7TW56"), {
-        "enterprise": {"name": "德州市速达户外广告有限公司", "status": "存续",
-                       "established": "2015-11-02", "legal_representative": "姜涛",
-                       "industry": "广告业", "region": "371402"},
-        "credit": {"grade": "D", "dishonest": True, "disqualifying_record": False,
-                   "records": [credit_record("失信被执行人", "2025-09-01",
-                                             "德州市德城区人民法院"),
-                               credit_record("重大税收违法失信主体", "2026-02-14",
-                                             "国家税务总局德州市税务局")]},
-    }, "dishonest (失信被执行人)"),
     Subject("revoked_company", credit_code("91", "371422", "MA3K5LC93"), {
         "enterprise": {"name": "宁津县恒通广告有限公司", "status": "吊销",
                        "established": "2012-05-28", "legal_representative": "尹平",

@@ -9,3 +9,9 @@ class ViolationsConfig(AppConfig):
     name = "tongban.violations"
     label = "violations"
     verbose_name = _("Violation notices")
+
+    def ready(self) -> None:
+        from . import actions, policy_rules
+
+        policy_rules.register()
+        actions.connect()

@@ -51,7 +51,7 @@ from tongban.org.models import Applicant, ServicePoint, StaffRole, Window
 from tongban.org.policy import OutOfScope, Principal
 from tongban.workdays.clock import Deadline, calendar_for, remaining_working_days
 
-from . import credit_panel, instant_panel
+from . import credit_panel, instant_panel, supervision_panel
 from .access import PAGE_ROLES, scope_for, staff_with_roles
 from .lookup import find_applicants
 from .views import LOOKUP_PER_PAGE, _counter_points, _is_htmx, _render, registration
@@ -1103,6 +1103,7 @@ def _detail_context(
         "bundle": _bundle_panel(case),
         **instant_panel.panel(case),
         **credit_panel.panel(case),
+        "supervision_panel": supervision_panel.panel(case),
     }
 
 

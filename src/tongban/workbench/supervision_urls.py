@@ -7,4 +7,6 @@ from . import supervision_views
 
 urlpatterns: list = [
     path("supervision/", supervision_views.inbox, name="supervision"),
+    path("supervision/<int:pk>/", supervision_views.push_detail, name="supervision-push"),
+    path("supervision/claim-rates/", supervision_views.claim_rates, name="supervision-rates"),
 ]

@@ -23,7 +23,6 @@ from .access import (
     ROLE_PAGE,
     assignment_scope,
     navigation,
-    scope_for,
     staff_with_roles,
 )
 from .forms import CounterRegistrationForm
@@ -153,14 +152,6 @@ def window_status(request: HttpRequest, principal: Principal, pk: int) -> HttpRe
         return render(request, "workbench/_window_row.html", {"window": window, "done": done})
     messages.success(request, done)
     return redirect(f"{reverse('workbench:hall')}?point={window.service_point_id}")
-
-
-# --- Pages whose work arrives with a later release (the case pages: case_views) ------------------------------------
-
-
-def _waiting_page(request: HttpRequest, principal: Principal, page: str) -> HttpResponse:
-    scope = scope_for(principal, *PAGE_ROLES[page])
-    return _render(request, principal, page, f"workbench/{page}.html", {"scope": scope})
 
 
 # --- Training: the 4:30 online class per item --------------------------------------------

@@ -30,6 +30,8 @@ from tongban.demo import data
 from tongban.demo.case_loader import load_demo_cases
 from tongban.demo.loader import KINDS, load_demo_city
 from tongban.org.models import Applicant, StaffRole
+from tongban.supervision import demo_data as supervision_demo
+from tongban.violations import demo_data as violations_demo
 
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
@@ -226,6 +228,10 @@ class Command(BaseCommand):
         try:
             counts = load_demo_city()
             cases = load_demo_cases()["cases_created"]
+            # Results decided before the supervision app was there are pushed once; the
+            # regulator's officer has one violation notice waiting (both idempotent).
+            supervision_demo.load()
+            violations_demo.load()
         except DatabaseError as error:
             raise CommandError(
                 f"加载演示数据失败 Could not load the demo city ({error}); "
