@@ -116,3 +116,20 @@ def test_api_standing_records_and_repair(world):
         {"file": SimpleUploadedFile("x.csv", b"subject,kind\n")},
     )
     assert refused.status_code in {400, 403}
+
+
+def test_api_lists_the_post_checks_of_the_callers_agency(world):
+    case = actions.submit(world.p(world.citizen), online_case(world))
+    actions.accept_on_commitment(
+        world.p(world.clerk),
+        case,
+        materials=[],
+        text="本人承诺",
+        check_due=timezone.localdate() + dt.timedelta(days=20),
+        service_point=world.hall,
+    )
+    listed = client_for(world.chief).get("/api/v1/cases/post-checks").json()
+    assert [row["case"] for row in listed["items"]] == [case.pk]
+    assert listed["items"][0]["overdue"] is False
+    other = client_for(staff(StaffRole.SECTION_CHIEF, agency=None))
+    assert other.get("/api/v1/cases/post-checks").json()["items"] == []

@@ -756,6 +756,47 @@ def inbox(
     return Summaries(QUEUES[queue](principal))
 
 
+class PostCheckOut(Schema):
+    case: int
+    code: str | None
+    item: str
+    applicant: str
+    deciding_agency: str
+    version: str = Field(description="the notice signed (empty: signed on paper)")
+    signed_at: dt.datetime
+    check_due: dt.date
+    overdue: bool
+
+
+@router.get("/post-checks", response={200: list[PostCheckOut], 401: ErrorOut}, auth=AUTH)
+@paginate(PageNumberPagination)
+def post_checks(request):
+    """告知承诺: the commitments awaiting their post-check in the caller's agencies (all of
+    them for a platform administrator), the most urgent first. Record a result with the
+    case action ``post_check``."""
+    principal = _principal(request)
+    pending = Commitment.objects.filter(
+        check_result=Commitment.CheckResult.PENDING, check_due__isnull=False
+    ).select_related("case__item_version", "case__applicant", "case__deciding_agency")
+    if not principal.is_platform_admin:
+        pending = pending.filter(case__deciding_agency_id__in=principal.agency_ids())
+    today = timezone.localdate()
+    return [
+        {
+            "case": c.case_id,
+            "code": c.case.code,
+            "item": c.case.item_version.name,
+            "applicant": c.case.applicant.name,
+            "deciding_agency": c.case.deciding_agency.name,
+            "version": c.text_version,
+            "signed_at": c.signed_at,
+            "check_due": c.check_due,
+            "overdue": c.check_due < today,
+        }
+        for c in pending.order_by("check_due", "pk")
+    ]
+
+
 # ---------------------------------------------------------------- the public progress query
 
 TAIL = re.compile(r"^[0-9X]{4}$")
