@@ -6,7 +6,6 @@ violation on the pages."""
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from tests.cases.conftest import world  # noqa: F401 (fixture)
 from tests.cases.helpers import online_case, upload
@@ -59,31 +58,15 @@ def test_an_applicant_signs_the_commitment_on_a_phone(visit, offered):
 
 def test_a_chief_sees_credit_and_records_a_post_check(visit, world, transactional_db):  # noqa: F811
     from tests.browser.conftest import seed_working_day_calendar
-    from tongban.cases import actions
+    from tests.credit.helpers import accepted_on_commitment, blacklist
     from tongban.cases.models import Case, Status
-    from tongban.credit import actions as credit_actions
-    from tongban.credit.models import Kind, Source
-    from tongban.org.policy import SYSTEM
+    from tongban.credit.models import Kind
 
     seed_working_day_calendar()
-    credit_actions.record(
-        SYSTEM,
-        applicant=world.applicant,
-        kind=Kind.OVERDUE_SUPPLEMENT,
-        title="容缺材料逾期未补正",
-        authority="市市场监督管理局",
-        decided_on=dt.date(2025, 3, 1),
-        source=Source.PLATFORM,
+    blacklist(
+        world, kind=Kind.OVERDUE_SUPPLEMENT, title="容缺材料逾期未补正", on=dt.date(2025, 3, 1)
     )
-    case = actions.submit(world.p(world.citizen), online_case(world))
-    actions.accept_on_commitment(
-        world.p(world.clerk),
-        case,
-        materials=[],
-        text="本人承诺",
-        check_due=timezone.localdate() + dt.timedelta(days=20),
-        service_point=world.hall,
-    )
+    case = accepted_on_commitment(world)
     visiting = visit(DESKTOP)
     visiting.log_in_as(world.chief)
     page = visiting.page

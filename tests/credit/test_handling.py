@@ -12,21 +12,9 @@ from tests.cases.helpers import online_case, upload
 from tongban.cases import actions
 from tongban.cases.models import CaseEvent, Status
 from tongban.catalog.models import ItemVersion, Material
-from tongban.credit import actions as credit_actions
 from tongban.credit.models import CreditRecord, ItemCreditPolicy, Kind, Source
-from tongban.org.policy import SYSTEM
 
-
-def blacklist(world):
-    return credit_actions.record(
-        SYSTEM,
-        applicant=world.applicant,
-        kind=Kind.BLACK_LIST,
-        title="失信被执行人",
-        authority="德州市中级人民法院",
-        decided_on=dt.date(2025, 9, 1),
-        source=Source.PLATFORM,
-    )
+from .helpers import blacklist
 
 
 def submitted_without(world, *missing):

@@ -2,8 +2,6 @@
 the credit page finds, imports and repairs, the post-check page records a false
 commitment (revoked, recorded in credit); the same through the API."""
 
-import datetime as dt
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -12,27 +10,15 @@ from tests.cases.helpers import online_case
 from tests.factories import StaffRole, staff
 from tongban.cases import actions
 from tongban.cases.models import Status
-from tongban.credit import actions as credit_actions
-from tongban.credit.models import CreditRecord, Kind, Source
-from tongban.org.policy import SYSTEM
+from tongban.credit.models import CreditRecord, Kind
+
+from .helpers import accepted_on_commitment, blacklist
 
 
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def blacklist(world):
-    return credit_actions.record(
-        SYSTEM,
-        applicant=world.applicant,
-        kind=Kind.BLACK_LIST,
-        title="失信被执行人",
-        authority="德州市中级人民法院",
-        decided_on=dt.date(2025, 9, 1),
-        source=Source.PLATFORM,
-    )
 
 
 def test_case_page_and_counter_explain_a_black_listed_applicant(world):
@@ -69,15 +55,7 @@ def test_credit_page_finds_by_number_and_imports(world):
 
 
 def test_post_check_page_records_a_false_commitment(world):
-    case = actions.submit(world.p(world.citizen), online_case(world))
-    actions.accept_on_commitment(
-        world.p(world.clerk),
-        case,
-        materials=[],
-        text="本人承诺",
-        check_due=timezone.localdate() + dt.timedelta(days=20),
-        service_point=world.hall,
-    )
+    case = accepted_on_commitment(world)
     chief = client_for(world.chief)
     listed = chief.get("/workbench/post-checks/").content.decode()
     assert f'data-post-check="{case.pk}"' in listed
@@ -119,15 +97,7 @@ def test_api_standing_records_and_repair(world):
 
 
 def test_api_lists_the_post_checks_of_the_callers_agency(world):
-    case = actions.submit(world.p(world.citizen), online_case(world))
-    actions.accept_on_commitment(
-        world.p(world.clerk),
-        case,
-        materials=[],
-        text="本人承诺",
-        check_due=timezone.localdate() + dt.timedelta(days=20),
-        service_point=world.hall,
-    )
+    case = accepted_on_commitment(world)
     listed = client_for(world.chief).get("/api/v1/cases/post-checks").json()
     assert [row["case"] for row in listed["items"]] == [case.pk]
     assert listed["items"][0]["overdue"] is False

@@ -28,6 +28,7 @@ from tongban.org.models import StaffRole
 from tongban.org.policy import Principal
 
 from .access import PAGE_ROLES, staff_with_roles
+from .lookup import subject_as_digest
 from .views import _render
 
 PER_PAGE = 50
@@ -70,13 +71,9 @@ def records(request: HttpRequest, principal: Principal) -> HttpResponse:
             return redirect(reverse("workbench:credit"))
         except (ValidationError, PermissionDenied) as problem:
             error = "；".join(getattr(problem, "messages", None) or [str(problem)])
-    subject = request.GET.get("subject", "").strip()
-    if subject:  # the number goes no further than this request: not into links or logs
-        params = request.GET.copy()
-        del params["subject"]
-        params["digest"] = services.subject_index(subject)
-        params.pop("page", None)
-        return redirect(f"{reverse('workbench:credit')}?{params.urlencode()}")
+    again = subject_as_digest(request, "workbench:credit", services.subject_index)
+    if again is not None:
+        return again
     digest = request.GET.get("digest", "")
     digest = digest if re.fullmatch(r"[0-9a-f]{64}", digest) else ""
     kind = request.GET.get("kind", "")

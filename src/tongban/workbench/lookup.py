@@ -1,7 +1,12 @@
 """Finding applicants at the counter, within what the policy lets this person see."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from tongban.org import policy
 from tongban.org.models import Applicant
@@ -32,3 +37,19 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 7:
         return phone
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def subject_as_digest(
+    request: HttpRequest, url_name: str, digest_of: Callable[[str], str]
+) -> HttpResponse | None:
+    """An ID number typed in a search box goes no further than this request: the page is
+    asked again with its keyed digest (``digest_of``), so the number is not in links,
+    history or logs. None when nothing was typed."""
+    subject = request.GET.get("subject", "").strip()
+    if not subject:
+        return None
+    params = request.GET.copy()
+    del params["subject"]
+    params["digest"] = digest_of(subject)
+    params.pop("page", None)
+    return redirect(f"{reverse(url_name)}?{params.urlencode()}")

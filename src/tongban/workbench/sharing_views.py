@@ -12,7 +12,6 @@ import re
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from tongban.sharing import services
 from tongban.sharing.models import DataSource, SharingQuery
 
 from .access import PAGE_ROLES, staff_with_roles
+from .lookup import subject_as_digest
 from .views import _render
 
 ROLES = PAGE_ROLES.get("sharing", ())
@@ -59,13 +59,9 @@ def _filters(request: HttpRequest, codes: set[str]) -> dict:
 @staff_with_roles(*ROLES)
 def queries(request: HttpRequest, principal: Principal) -> HttpResponse:
     """Every query, the newest first; an ID number entered is searched by its digest."""
-    subject = request.GET.get("subject", "").strip()
-    if subject:  # the number goes no further than this request: not into links or logs
-        params = request.GET.copy()
-        del params["subject"]
-        params["digest"] = services.subject_index(subject)
-        params.pop("page", None)
-        return redirect(f"{reverse('workbench:sharing-queries')}?{params.urlencode()}")
+    again = subject_as_digest(request, "workbench:sharing-queries", services.subject_index)
+    if again is not None:
+        return again
     sources = list(DataSource.objects.order_by("pk"))
     chosen = _filters(request, {s.code for s in sources})
     found = services.search_queries(
