@@ -80,9 +80,11 @@ def acceptance_adjuster(case: Case) -> list[hooks.Adjustment]:
 
 def on_case_acted(sender, case: Case, action: str, source: str = "", **_kwargs) -> None:
     """The platform's own records: a broken commitment is a credit record (domain.md §4)."""
+    if action not in {"revoke", "terminate"}:
+        return  # every other action: nothing to record, and not one query spent on it
     today = timezone.localdate()
     authority = case.deciding_agency.name
-    if action in {"revoke", "terminate"} and _false_commitment(case):
+    if _false_commitment(case):
         actions.record(
             SYSTEM,
             applicant=case.applicant,
