@@ -153,3 +153,8 @@ def test_api_notice_and_sign_action(offered):
     )
     assert response.status_code == 200, response.content
     assert client.get(f"/api/v1/cases/{case.pk}/commitment").json()["signer_name"] == "李四"
+
+
+def test_the_public_guide_says_the_item_offers_it(offered):
+    html = Client().get(f"/items/{offered.item.impl_code}/").content.decode()
+    assert "data-guide-commitment" in html
