@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from tongban.catalog.actions import current_version
 from tongban.catalog.guide import Guide, guide_for, published_version, version_parts
 from tongban.catalog.models import Item, ItemVersion, Material, ReviewStep
-from tongban.core import audit, sql
+from tongban.core import audit, sql, task_backend
 from tongban.core.notifications import Channel as NotificationChannel
 from tongban.core.notifications import notify
 from tongban.org import policy
@@ -91,8 +91,11 @@ def batch() -> Iterator[None]:
         _batched.reset(token)
 
 
-def _transaction():
-    return transaction.atomic(savepoint=not _batched.get())
+@contextlib.contextmanager
+def _transaction() -> Iterator[None]:
+    # The action's tasks are written in one statement at its end, inside its transaction.
+    with transaction.atomic(savepoint=not _batched.get()), task_backend.enqueued_together():
+        yield
 
 
 def _now() -> dt.datetime:

@@ -352,6 +352,19 @@ _CASE = Prepared(lambda pk: _cases().filter(pk=pk))
 _DETAIL_CASE = Prepared(lambda pk: _cases().select_related("commitment").filter(pk=pk))
 # What the detail shows of a case, each in the order of its model (as the related managers).
 _MATERIALS = Prepared(lambda pk: CaseMaterial.objects.filter(case_id=pk).select_related("material"))
+# The same, each row also saying whether the case has supplements and refusals: for a case
+# with materials (nearly all) one statement answers all three.
+_MATERIALS_AND_FLAGS = Prepared(
+    lambda pk, supplements_of, refusals_of: (
+        CaseMaterial.objects.filter(case_id=pk)
+        .select_related("material")
+        .annotate(
+            has_supplements=Exists(SupplementRequest.objects.filter(case_id=supplements_of)),
+            has_refusals=Exists(RefusalRequest.objects.filter(case_id=refusals_of)),
+        )
+    ),
+    arity=3,
+)
 _SUPPLEMENTS = Prepared(lambda pk: SupplementRequest.objects.filter(case_id=pk))
 _REFUSALS = Prepared(lambda pk: RefusalRequest.objects.filter(case_id=pk))
 # Which of those a case has at all (most have no supplement or refusal): one query, and
@@ -398,7 +411,7 @@ def _materials(ids: list[int]) -> list[Material]:
 
 
 _POINT = Prepared(lambda pk: ServicePoint.objects.filter(pk=pk))
-_WINDOW = Prepared(lambda pk: Window.objects.filter(pk=pk))
+_WINDOW = Prepared(lambda pk: Window.objects.select_related("service_point").filter(pk=pk))
 
 
 def _one(prepared: Prepared, pk: int | None, what: str):
@@ -604,8 +617,12 @@ def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
             missing = None
     else:
         missing = []
-    has = _HAS.first(case.pk) or {}
-    materials = _MATERIALS.rows(case.pk) if has.get("has_materials") else []
+    materials = _MATERIALS_AND_FLAGS.rows(case.pk, case.pk, case.pk)
+    if materials:
+        has = vars(materials[0])
+    else:
+        has = _HAS.first(case.pk) or {}
+        materials = _MATERIALS.rows(case.pk) if has.get("has_materials") else []
     refusals = _REFUSALS.rows(case.pk) if has.get("has_refusals") else []
     if not internal:
         # A proposed refusal is the chief's to decide; the applicant hears the outcome.
@@ -1083,11 +1100,12 @@ def _closing(action: str) -> Callable[[Principal, Case, Schema], Any]:
 
 
 def _place(body: PlaceIn) -> dict:
-    return {
-        "service_point": _point(body.service_point),
-        "window": _window(body.window),
-        "revision": body.revision,
-    }
+    window = _window(body.window)
+    if window is not None and window.service_point_id == body.service_point:
+        point = window.service_point  # read with the window: one statement fewer
+    else:
+        point = _point(body.service_point)
+    return {"service_point": point, "window": window, "revision": body.revision}
 
 
 ACTIONS: dict[str, ActionSpec] = {

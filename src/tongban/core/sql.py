@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connections, models
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 @contextlib.contextmanager
@@ -129,7 +129,7 @@ class Prepared:
                 slots.append((position, markers.index(value)))
         if sorted(index for _, index in slots) != list(range(self._arity)):
             raise ValueError("each marker must appear once in the compiled query")
-        if query.values_select or query.annotation_select or query.extra_select:
+        if not issubclass(queryset._iterable_class, ModelIterable):  # a values() query
             names = [*query.extra_select, *query.values_select, *query.annotation_select]
             mode = "values"
         else:
@@ -180,6 +180,7 @@ class _Populate:
         self.end = klass_info["select_fields"][-1] + 1
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, compiler.using)
+        self.annotations = list(compiler.annotation_col_map.items())
 
     def __call__(self, rows: Sequence[Sequence[Any]], using: str) -> list[models.Model]:
         objects = []
@@ -187,6 +188,8 @@ class _Populate:
             obj = self.model.from_db(using, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
+            for name, position in self.annotations:  # ``annotate()``: set on each instance
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
 

@@ -3,21 +3,69 @@
 Enqueueing writes one row in the caller's transaction (so a task exists exactly when the
 change that caused it does). Every case action enqueues a delivery, so the row is written
 with the statement compiled once per process (``core.sql``) instead of through the ORM.
+
+Inside :func:`enqueued_together` (every case action runs in one) the rows are kept and
+written in one statement when the block ends, still inside the caller's transaction: an
+acceptance enqueues two or three tasks, and each statement is a round trip.
 """
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
+from django.utils import timezone
+from django_tasks.signals import task_enqueued
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 from django_tasks_db.backend import normalize_json
 
 from . import sql
 
+# The rows (with their results) kept by the innermost ``enqueued_together`` block.
+_together: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "tasks_enqueued_together", default=None
+)
+
+
+@contextlib.contextmanager
+def enqueued_together() -> Iterator[None]:
+    """Tasks enqueued inside are written together when the block ends without an error
+    (a block inside another joins it). Use inside the transaction the tasks belong to."""
+    if _together.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = _together.set(pending)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+    if pending:  # not reached on an error: the transaction is rolled back anyway
+        sql.insert_many([row for row, _result in pending])
+        if task_enqueued.has_listeners():
+            for _row, result in pending:
+                task_enqueued.send(DatabaseBackend, task_result=result)
+
 
 class DatabaseBackend(_DatabaseBackend):
+    def enqueue(self, task, args: Any, kwargs: Any):
+        pending = _together.get()
+        if pending is None:
+            return super().enqueue(task, args, kwargs)
+        self.validate_task(task)
+        row = self._row(task, args, kwargs)
+        row.enqueued_at = timezone.now()  # for the result; the insert sets it again
+        result = row.task_result
+        pending.append((row, result))
+        return result
+
     def _task_to_db_task(self, task, args: Any, kwargs: Any):
+        return sql.insert(self._row(task, args, kwargs))
+
+    def _row(self, task, args: Any, kwargs: Any):
         from django_tasks_db.models import DBTaskResult, get_date_max  # loaded after apps
 
-        row = DBTaskResult(
+        return DBTaskResult(
             id=self._get_id(),
             args_kwargs=normalize_json({"args": args, "kwargs": kwargs}),
             priority=task.priority,
@@ -27,4 +75,3 @@ class DatabaseBackend(_DatabaseBackend):
             run_after=get_date_max() if task.run_after is None else task.run_after,
             backend_name=self.alias,
         )
-        return sql.insert(row)

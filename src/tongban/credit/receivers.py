@@ -59,7 +59,7 @@ def acceptance_adjuster(case: Case) -> list[hooks.Adjustment]:
         return [hooks.Adjustment(note, public=False, data=data)]
     if not assessment.fast_track or case.promised_limit == 0:
         return []
-    policy = services.policy_for(case.item)
+    policy = services.case_policy(case)
     if policy is None or policy.fast_track_limit is None:
         return []
     if policy.fast_track_limit >= case.promised_limit:

@@ -155,7 +155,7 @@ def _decide(case: Case, in_force, today: dt.date) -> Decision:
 def _fast_track(case: Case) -> Decision:
     """No rule in force: an item whose credit policy says so approves an applicant of good
     credit (red list, or clean for N years) whose application is complete (信用审批)."""
-    policy = credit.policy_for(case.item)
+    policy = credit.case_policy(case)
     if policy is None or not policy.fast_track_auto_approval:
         return Decision("")
     assessment = credit.assess_case(case)
