@@ -192,8 +192,9 @@ def case_policy(case) -> ItemCreditPolicy | None:
 
 # The applicant's records and the item's policy in one statement: every acceptance and
 # every instant decision asks for both (one round trip and no ORM compilation, which cost
-# more than the lookups themselves on the accept path).
-_CASE_CREDIT_SQL = (
+# more than the lookups themselves on the accept path). Table names from the models;
+# values always go as parameters.
+_CASE_CREDIT_SQL = (  # noqa: S608
     "SELECT p.id, p.fast_track_limit, p.fast_track_auto_approval,"
     " r.id, r.kind, r.title, r.authority, r.decided_on, r.valid_until, r.repaired_on"
     " FROM (SELECT 1 AS one) AS o"
