@@ -194,12 +194,14 @@ def case_policy(case) -> ItemCreditPolicy | None:
 # every instant decision asks for both (one round trip and no ORM compilation, which cost
 # more than the lookups themselves on the accept path). Table names from the models;
 # values always go as parameters.
-_CASE_CREDIT_SQL = (  # noqa: S608
-    "SELECT p.id, p.fast_track_limit, p.fast_track_auto_approval,"
+_POLICY_TABLE = ItemCreditPolicy._meta.db_table
+_RECORD_TABLE = CreditRecord._meta.db_table
+_CASE_CREDIT_SQL = (
+    "SELECT p.id, p.fast_track_limit, p.fast_track_auto_approval,"  # noqa: S608
     " r.id, r.kind, r.title, r.authority, r.decided_on, r.valid_until, r.repaired_on"
     " FROM (SELECT 1 AS one) AS o"
-    f" LEFT JOIN {ItemCreditPolicy._meta.db_table} AS p ON p.item_id = %s"
-    f" LEFT JOIN {CreditRecord._meta.db_table} AS r ON r.subject_index = %s"
+    f" LEFT JOIN {_POLICY_TABLE} AS p ON p.item_id = %s"
+    f" LEFT JOIN {_RECORD_TABLE} AS r ON r.subject_index = %s"
 )
 
 
