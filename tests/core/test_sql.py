@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -131,3 +132,43 @@ def test_insert_many_refuses_rows_of_two_models():
     note = Notification(recipient=user, channel="inbox", subject="s", body="b")
     with pytest.raises(TypeError):
         sql.insert_many([note, User(username="other")])
+
+
+WITH_COUNT = sql.Prepared(
+    lambda pk: User.objects.filter(pk=pk).annotate(
+        assignment_count=Count("assignments", distinct=True)
+    )
+)
+
+
+def test_annotations_of_a_model_query_are_set_on_each_instance():
+    reviewer = staff(StaffRole.BACKOFFICE_REVIEWER, agency=AgencyFactory())
+    [found] = WITH_COUNT.rows(reviewer.pk)
+    assert isinstance(found, User)
+    assert found.assignment_count == 1
+    assert found.username == reviewer.username
+
+
+def test_insert_many_and_update_inserts_keys_and_updates_together():
+    user = UserFactory(full_name="旧名")
+    notes = [
+        Notification(recipient=user, channel="inbox", subject=f"第{n}条", body="b")
+        for n in range(2)
+    ]
+    user.full_name = "新名"
+    with CaptureQueriesContext(connection) as queries:
+        sql.insert_many_and_update(notes, user, ["full_name"])
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert [Notification.objects.get(pk=n.pk).subject for n in notes] == ["第0条", "第1条"]
+    assert User.objects.get(pk=user.pk).full_name == "新名"
+
+
+def test_insert_many_and_update_refuses_when_the_row_to_update_is_gone():
+    user = UserFactory()
+    note = Notification(recipient=user, channel="inbox", subject="s", body="b")
+    gone = User(pk=user.pk + 10_000, username="gone")
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement form is PostgreSQL's")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        sql.insert_many_and_update([note], gone, ["full_name"])
+    assert not Notification.objects.filter(subject="s").exists()

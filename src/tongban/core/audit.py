@@ -142,12 +142,8 @@ def _append(entries: list[AuditEntry]) -> None:
             entry.entry_hash = entry_digest(entry)
             head.last_sequence = entry.sequence
             head.last_hash = entry.entry_hash
-        if len(entries) == 1:
-            sql.insert(entries[0])
-        else:
-            sql.insert_many(entries)
         head.head_mac = head_digest(head.last_sequence, head.last_hash)
-        sql.update(head, ["last_sequence", "last_hash", "head_mac"])
+        sql.insert_many_and_update(entries, head, ["last_sequence", "last_hash", "head_mac"])
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
