@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.factories import AgencyFactory, UserFactory, staff
+from tests.factories import AgencyFactory, ServicePointFactory, UserFactory, WindowFactory, staff
 from tongban.core import sql
 from tongban.core.models import Notification
 from tongban.org.models import StaffAssignment, StaffRole, User
@@ -172,3 +172,39 @@ def test_insert_many_and_update_refuses_when_the_row_to_update_is_gone():
     with pytest.raises(RuntimeError), transaction.atomic():
         sql.insert_many_and_update([note], gone, ["full_name"])
     assert not Notification.objects.filter(subject="s").exists()
+
+
+USER_WITH_ASSIGNMENTS = sql.WithChildren(
+    User, StaffAssignment, "user", ["agency", "service_point", "window"], ["role", "id"]
+)
+
+
+def test_with_children_reads_a_row_and_its_children_in_one_statement():
+    agency = AgencyFactory(name="德州市民政局")
+    hall = ServicePointFactory()
+    window = WindowFactory(service_point=hall, number="B07")
+    user = staff(StaffRole.SECTION_CHIEF, agency=agency, full_name="赵六")
+    StaffAssignment.objects.create(
+        user=user, role=StaffRole.WINDOW_CLERK, service_point=hall, window=window
+    )
+    with CaptureQueriesContext(connection) as queries:
+        found, children = USER_WITH_ASSIGNMENTS(user.pk)
+        names = [
+            (c.role, c.agency and c.agency.name, c.window and c.window.number, c.user.full_name)
+            for c in children
+        ]
+    assert len(queries) == 1
+    assert isinstance(found, User) and found.full_name == "赵六"
+    assert isinstance(found.date_joined, dt.datetime) and timezone.is_aware(found.date_joined)
+    assert names == [
+        (StaffRole.SECTION_CHIEF, "德州市民政局", None, "赵六"),
+        (StaffRole.WINDOW_CLERK, None, "B07", "赵六"),
+    ]
+    assert all(c.user is found for c in children)
+
+
+def test_with_children_a_row_without_children_and_no_row_at_all():
+    user = UserFactory(kind=User.Kind.APPLICANT)
+    found, children = USER_WITH_ASSIGNMENTS(user.pk)
+    assert found == user and children == []
+    assert USER_WITH_ASSIGNMENTS(user.pk + 1000) == (None, [])

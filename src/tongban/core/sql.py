@@ -194,6 +194,104 @@ class _Populate:
         return objects
 
 
+class WithChildren:
+    """A row and its children by a foreign key back to it, each child with some of its own
+    foreign keys, in one statement (``LEFT JOIN``): what ``select_related`` cannot follow
+    and ``prefetch_related`` reads in two. Calling it with a primary key returns the
+    parent (or None) and its children, ordered by ``order`` (columns of the child).
+
+    ``WithChildren(User, StaffAssignment, "user", ["agency", "window"], ["role", "id"])``
+    """
+
+    def __init__(
+        self,
+        parent: type[models.Model],
+        child: type[models.Model],
+        link: str,
+        related: Sequence[str],
+        order: Sequence[str],
+    ) -> None:
+        self.parent, self.child, self.link = parent, child, link
+        self.related, self.order = list(related), list(order)
+        self._built: dict[str, tuple] = {}
+
+    def _build(self, using: str) -> tuple:
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        child_meta = self.child._meta
+        # (alias, model, its fields): the parent, the child, then each related model.
+        tables = [("t0", self.parent), ("t1", self.child)]
+        tables += [
+            (f"t{n + 2}", child_meta.get_field(name).related_model)
+            for n, name in enumerate(self.related)
+        ]
+        columns, layout = [], []
+        for alias, model in tables:
+            fields = list(model._meta.concrete_fields)
+            start = len(columns)
+            for field in fields:
+                col = field.get_col(alias)
+                converters = connection.ops.get_db_converters(col) + col.get_db_converters(
+                    connection
+                )
+                columns.append((f"{alias}.{quote(field.column)}", col, converters))
+            layout.append((model, [f.attname for f in fields], start, len(columns)))
+        link_column = quote(child_meta.get_field(self.link).column)
+        joins = [
+            f"LEFT JOIN {quote(child_meta.db_table)} t1 ON t1.{link_column} = t0."
+            f"{quote(self.parent._meta.pk.column)}"
+        ]
+        for n, name in enumerate(self.related):
+            field = child_meta.get_field(name)
+            target = field.related_model._meta
+            joins.append(
+                f"LEFT JOIN {quote(target.db_table)} t{n + 2} ON t{n + 2}."
+                f"{quote(target.pk.column)} = t1.{quote(field.column)}"
+            )
+        order = ", ".join(f"t1.{quote(child_meta.get_field(n).column)}" for n in self.order)
+        statement = (
+            f"SELECT {', '.join(c[0] for c in columns)}"  # noqa: S608 — names from models
+            f" FROM {quote(self.parent._meta.db_table)} t0 {' '.join(joins)}"
+            f" WHERE t0.{quote(self.parent._meta.pk.column)} = %s ORDER BY {order}"
+        )
+        return statement, columns, layout
+
+    def __call__(self, pk: Any, using: str = "default") -> tuple[models.Model | None, list]:
+        built = self._built.get(using)
+        if built is None:
+            built = self._built[using] = self._build(using)
+        statement, columns, layout = built
+        with hot_cursor(using) as cursor:
+            cursor.execute(statement, [pk])
+            rows = cursor.fetchall()
+        if not rows:
+            return None, []
+        connection = connections[using]
+        parent, children = None, []
+        link = self.child._meta.get_field(self.link)
+        related = [self.child._meta.get_field(name) for name in self.related]
+        for raw in rows:
+            values = list(raw)
+            for position, (_sql, col, converters) in enumerate(columns):
+                for converter in converters:
+                    values[position] = converter(values[position], col, connection)
+            instances = []
+            for model, names, start, end in layout:
+                row = values[start:end]
+                key = row[names.index(model._meta.pk.attname)]
+                instances.append(None if key is None else model.from_db(using, names, row))
+            if parent is None:
+                parent = instances[0]
+            child = instances[1]
+            if child is None:  # no children: the LEFT JOIN's one row of NULLs
+                continue
+            link.set_cached_value(child, parent)
+            for field, instance in zip(related, instances[2:], strict=True):
+                field.set_cached_value(child, instance)
+            children.append(child)
+        return parent, children
+
+
 # ---------------------------------------------------------------- writes
 
 
@@ -272,7 +370,7 @@ def insert_many_and_update(
     key = connection.ops.quote_name(model._meta.pk.column)
     # Keys of one multi-row INSERT come from the sequence in VALUES order.
     statement = (
-        f"WITH inserted AS ({insert_sql}) {update_sql}"
+        f"WITH inserted AS ({insert_sql}) {update_sql}"  # noqa: S608
         f" RETURNING (SELECT array_agg({key} ORDER BY {key}) FROM inserted)"
     )
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
@@ -314,4 +412,12 @@ def update(obj: models.Model, names: Iterable[str], *, using: str = "default") -
         cursor.execute(sql, values)
 
 
-__all__ = ["Prepared", "hot_cursor", "insert", "insert_many", "insert_many_and_update", "update"]
+__all__ = [
+    "Prepared",
+    "WithChildren",
+    "hot_cursor",
+    "insert",
+    "insert_many",
+    "insert_many_and_update",
+    "update",
+]
