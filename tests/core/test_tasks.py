@@ -114,3 +114,37 @@ def test_tongban_worker_command_runs_in_its_own_process(tmp_path):
         check=True,
     )
     assert status.stdout.strip().splitlines()[-1] == "sent"
+
+
+def test_tasks_enqueued_together_are_written_in_one_statement_when_the_block_ends():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tongban.core.task_backend import enqueued_together
+    from tongban.core.tasks import deliver_notification
+
+    with transaction.atomic(), enqueued_together():
+        results = [deliver_notification.enqueue(n) for n in (101, 102, 103)]
+        assert DBTaskResult.objects.count() == 0  # kept until the block ends
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        with enqueued_together():
+            deliver_notification.enqueue(104)
+            deliver_notification.enqueue(105)
+        inserts = [q for q in queries if q["sql"] and "INSERT" in q["sql"]]
+    assert len(inserts) == 1
+    stored = {str(r.id): r.args_kwargs["args"] for r in DBTaskResult.objects.all()}
+    assert [stored[r.id] for r in results] == [[101], [102], [103]]
+    assert all(r.task.func is deliver_notification.func for r in results)
+    assert sorted(stored.values()) == [[101], [102], [103], [104], [105]]
+
+
+def test_tasks_of_a_failed_block_are_never_written():
+    from tongban.core.task_backend import enqueued_together
+    from tongban.core.tasks import deliver_notification
+
+    with pytest.raises(RuntimeError), transaction.atomic(), enqueued_together():
+        deliver_notification.enqueue(201)
+        raise RuntimeError("the action failed")
+    with transaction.atomic(), enqueued_together():
+        deliver_notification.enqueue(202)
+    assert [r.args_kwargs["args"] for r in DBTaskResult.objects.all()] == [[202]]

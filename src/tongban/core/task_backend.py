@@ -11,13 +11,15 @@ acceptance enqueues two or three tasks, and each statement is a round trip.
 
 import contextlib
 import contextvars
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks.signals import task_enqueued
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
-from django_tasks_db.backend import normalize_json
+from django_tasks_db.backend import TaskResult, normalize_json
 
 from . import sql
 
@@ -49,18 +51,44 @@ def enqueued_together() -> Iterator[None]:
 
 class DatabaseBackend(_DatabaseBackend):
     def enqueue(self, task, args: Any, kwargs: Any):
+        """As the package's, a few hundred microseconds cheaper: a task is validated once,
+        and its result is made from the task in hand (the package's re-imports it)."""
+        if task not in self._validated:
+            self.validate_task(task)
+            if task.run_after is None:  # ``using(run_after=…)`` variants are not kept
+                self._validated.add(task)
+        row = self._row(task, args, kwargs)
         pending = _together.get()
         if pending is None:
-            return super().enqueue(task, args, kwargs)
-        self.validate_task(task)
-        row = self._row(task, args, kwargs)
+            sql.insert(row)
+            result = self._result(row, task)
+            task_enqueued.send(type(self), task_result=result)
+            return result
         row.enqueued_at = timezone.now()  # for the result; the insert sets it again
-        result = row.task_result
+        result = self._result(row, task)
         pending.append((row, result))
         return result
 
-    def _task_to_db_task(self, task, args: Any, kwargs: Any):
-        return sql.insert(self._row(task, args, kwargs))
+    @functools.cached_property
+    def _validated(self) -> set:
+        return set()
+
+    def _result(self, row, task) -> TaskResult:
+        return TaskResult(
+            db_result=row,
+            task=task,
+            id=str(row.id),
+            status=TaskResultStatus.READY,
+            enqueued_at=row.enqueued_at,
+            started_at=None,
+            last_attempted_at=None,
+            finished_at=None,
+            args=row.args_kwargs["args"],
+            kwargs=row.args_kwargs["kwargs"],
+            backend=self.alias,
+            errors=[],
+            worker_ids=[],
+        )
 
     def _row(self, task, args: Any, kwargs: Any):
         from django_tasks_db.models import DBTaskResult, get_date_max  # loaded after apps
