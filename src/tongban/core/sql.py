@@ -351,29 +351,41 @@ def insert_many_and_update(
     updated: models.Model,
     names: Iterable[str],
     *,
+    riders: Sequence[models.Model] = (),
     using: str = "default",
 ) -> None:
     """:func:`insert_many` then :func:`update`, in one statement on PostgreSQL (the
-    insert as a data-modifying ``WITH``): one round trip fewer for an append that moves
-    a head row (the audit chain's)."""
+    inserts as data-modifying ``WITH`` parts): one round trip for an append that moves a
+    head row (the audit chain's).
+
+    ``riders``: more rows to insert on the way, of any models, whose primary keys are
+    already set (UUIDs) — nothing is read back for them."""
     connection = connections[using]
     names = tuple(names)
     if connection.vendor != "postgresql" or not objs or not names:
+        for group in _by_model(riders):
+            insert_many(group, using=using)
         insert_many(objs, using=using)
         update(updated, names, using=using)
         return
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
         raise TypeError("insert_many_and_update takes rows of one model")
+    parts, values = [], []
+    for n, group in enumerate(_by_model(riders)):
+        rider_sql, rider_fields = _insert_statement(type(group[0]), using, len(group), False)
+        parts.append(f"rider{n} AS ({rider_sql})")
+        values += _prepared_values(group, rider_fields, connection)
     insert_sql, fields = _insert_statement(model, using, len(objs), True)
+    parts.append(f"inserted AS ({insert_sql})")
+    values += _prepared_values(objs, fields, connection)
     update_sql, update_fields = _update_statement(type(updated), names, using)
     key = connection.ops.quote_name(model._meta.pk.column)
     # Keys of one multi-row INSERT come from the sequence in VALUES order.
     statement = (
-        f"WITH inserted AS ({insert_sql}) {update_sql}"  # noqa: S608
+        f"WITH {', '.join(parts)} {update_sql}"  # noqa: S608 — names from the models
         f" RETURNING (SELECT array_agg({key} ORDER BY {key}) FROM inserted)"
     )
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     values += [f.get_db_prep_save(f.pre_save(updated, False), connection) for f in update_fields]
     values.append(updated.pk)
     with hot_cursor(using) as cursor:
@@ -386,6 +398,20 @@ def insert_many_and_update(
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = using
+    for rider in riders:
+        rider._state.adding = False
+        rider._state.db = using
+
+
+def _by_model(rows: Sequence[models.Model]) -> list[list[models.Model]]:
+    groups: dict[type, list] = {}
+    for row in rows:
+        groups.setdefault(type(row), []).append(row)
+    return list(groups.values())
+
+
+def _prepared_values(objs: Sequence[models.Model], fields, connection) -> list:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
 
 
 @functools.cache

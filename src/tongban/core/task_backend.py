@@ -15,6 +15,7 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_enqueued
@@ -23,8 +24,25 @@ from django_tasks_db.backend import TaskResult, normalize_json
 
 from . import sql
 
-# The rows (with their results) kept by the innermost ``enqueued_together`` block.
-_together: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+
+class _Kept:
+    """The rows (with their results) of one ``enqueued_together`` block; the first
+    ``written`` of them were written by someone else's statement (``rows_to_write``)."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+        self.written = 0
+        # Savepoints open when the block began: a task enqueued inside a newer one is
+        # written at once, so that rolling that savepoint back takes the task with it.
+        self.depth = savepoint_depth()
+
+
+def savepoint_depth(using: str = "default") -> int:
+    """Savepoints open now (``atomic(savepoint=False)`` blocks are listed as None)."""
+    return sum(1 for sid in transaction.get_connection(using).savepoint_ids if sid)
+
+
+_together: contextvars.ContextVar[_Kept | None] = contextvars.ContextVar(
     "tasks_enqueued_together", default=None
 )
 
@@ -32,21 +50,34 @@ _together: contextvars.ContextVar[list | None] = contextvars.ContextVar(
 @contextlib.contextmanager
 def enqueued_together() -> Iterator[None]:
     """Tasks enqueued inside are written together when the block ends without an error
-    (a block inside another joins it). Use inside the transaction the tasks belong to."""
+    (a block inside another joins it). Use inside the transaction the tasks belong to.
+    A task enqueued inside a savepoint opened within the block is written at once."""
     if _together.get() is not None:
         yield
         return
-    pending: list = []
-    token = _together.set(pending)
+    kept = _Kept()
+    token = _together.set(kept)
     try:
         yield
     finally:
         _together.reset(token)
-    if pending:  # not reached on an error: the transaction is rolled back anyway
-        sql.insert_many([row for row, _result in pending])
-        if task_enqueued.has_listeners():
-            for _row, result in pending:
-                task_enqueued.send(DatabaseBackend, task_result=result)
+    # Not reached on an error: the transaction is rolled back anyway.
+    sql.insert_many([row for row, _result in kept.items[kept.written :]])
+    if kept.items and task_enqueued.has_listeners():
+        for _row, result in kept.items:
+            task_enqueued.send(DatabaseBackend, task_result=result)
+
+
+def rows_to_write() -> list:
+    """The rows kept so far by the current block, for a statement of the caller's to
+    insert (the audit append's, ``audit.deferred(riders=…)``); they are not written again
+    when the block ends."""
+    kept = _together.get()
+    if kept is None:
+        return []
+    rows = [row for row, _result in kept.items[kept.written :]]
+    kept.written = len(kept.items)
+    return rows
 
 
 class DatabaseBackend(_DatabaseBackend):
@@ -58,15 +89,15 @@ class DatabaseBackend(_DatabaseBackend):
             if task.run_after is None:  # ``using(run_after=…)`` variants are not kept
                 self._validated.add(task)
         row = self._row(task, args, kwargs)
-        pending = _together.get()
-        if pending is None:
+        kept = _together.get()
+        if kept is None or savepoint_depth() != kept.depth:
             sql.insert(row)
             result = self._result(row, task)
             task_enqueued.send(type(self), task_result=result)
             return result
         row.enqueued_at = timezone.now()  # for the result; the insert sets it again
         result = self._result(row, task)
-        pending.append((row, result))
+        kept.items.append((row, result))
         return result
 
     @functools.cached_property
