@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -355,13 +356,36 @@ def _next_code(case: Case, now: dt.datetime) -> str:
     return f"{prefix}{day:%Y%m%d}{numbering.next_number(prefix, day):04d}"
 
 
-_RECEIVED = sql.Prepared(
-    lambda pk: CaseMaterial.objects.filter(case_id=pk, superseded=False, material__isnull=False)
+# Every file of the case with its catalog entry, each row also saying whether the case has
+# supplement requests and refusals: what an action checks, and all the lists an answer
+# through the API reads besides (``cases.api``), in one statement.
+_MATERIALS_READ = sql.Prepared(
+    lambda pk, supplements_of, refusals_of: (
+        CaseMaterial.objects.filter(case_id=pk)
+        .select_related("material")
+        .annotate(
+            has_supplements=Exists(SupplementRequest.objects.filter(case_id=supplements_of)),
+            has_refusals=Exists(RefusalRequest.objects.filter(case_id=refusals_of)),
+        )
+    ),
+    arity=3,
 )
 
 
+def case_materials(case: Case) -> list[CaseMaterial]:
+    """Every file of the case, superseded ones included, in their model's order; the
+    rows read are kept on ``case`` for an answer that shows them (see ``cases.api``)."""
+    rows = _MATERIALS_READ.rows(case.pk, case.pk, case.pk)
+    case.__dict__["_materials_read"] = rows
+    return rows
+
+
 def received_materials(case: Case) -> dict[int, CaseMaterial]:
-    return {m.material_id: m for m in _RECEIVED.rows(case.pk)}
+    return {
+        m.material_id: m
+        for m in case_materials(case)
+        if not m.superseded and m.material_id is not None
+    }
 
 
 def confirmed_materials(case: Case) -> set[int]:

@@ -352,19 +352,6 @@ _CASE = Prepared(lambda pk: _cases().filter(pk=pk))
 _DETAIL_CASE = Prepared(lambda pk: _cases().select_related("commitment").filter(pk=pk))
 # What the detail shows of a case, each in the order of its model (as the related managers).
 _MATERIALS = Prepared(lambda pk: CaseMaterial.objects.filter(case_id=pk).select_related("material"))
-# The same, each row also saying whether the case has supplements and refusals: for a case
-# with materials (nearly all) one statement answers all three.
-_MATERIALS_AND_FLAGS = Prepared(
-    lambda pk, supplements_of, refusals_of: (
-        CaseMaterial.objects.filter(case_id=pk)
-        .select_related("material")
-        .annotate(
-            has_supplements=Exists(SupplementRequest.objects.filter(case_id=supplements_of)),
-            has_refusals=Exists(RefusalRequest.objects.filter(case_id=refusals_of)),
-        )
-    ),
-    arity=3,
-)
 _SUPPLEMENTS = Prepared(lambda pk: SupplementRequest.objects.filter(case_id=pk))
 _REFUSALS = Prepared(lambda pk: RefusalRequest.objects.filter(case_id=pk))
 # Which of those a case has at all (most have no supplement or refusal): one query, and
@@ -597,8 +584,16 @@ def allowed_actions(principal: Principal, case: Case) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
-    """``fresh``: the case was just read by ``_case`` (not changed since by an action)."""
+def _detail(
+    principal: Principal,
+    case: Case,
+    *,
+    fresh: bool = False,
+    kept_materials: list[CaseMaterial] | None = None,
+) -> dict:
+    """``fresh``: the case was just read by ``_case``, or is the row an action saved.
+    ``kept_materials``: its files as the action read them (``actions.case_materials``),
+    when the action changed none of them, nor the case's supplements and refusals."""
     if not fresh:
         case = _DETAIL_CASE.first(case.pk)
     internal = _sees_internals(principal, case)
@@ -617,7 +612,7 @@ def _detail(principal: Principal, case: Case, *, fresh: bool = False) -> dict:
             missing = None
     else:
         missing = []
-    materials = _MATERIALS_AND_FLAGS.rows(case.pk, case.pk, case.pk)
+    materials = kept_materials if kept_materials is not None else actions.case_materials(case)
     if materials:
         has = vars(materials[0])
     else:
@@ -1228,6 +1223,11 @@ def _description(name: str) -> str:
     )
 
 
+# Actions that read the case's files for their checks and change no file, supplement
+# request or refusal: their answer shows the files as read (one statement fewer).
+_KEEPS_MATERIALS = {"accept"}
+
+
 def _endpoint(name: str, spec: ActionSpec) -> Callable:
     def act(request, case_id: int, payload: spec.schema):  # type: ignore[name-defined]
         principal = _principal(request)
@@ -1239,7 +1239,8 @@ def _endpoint(name: str, spec: ActionSpec) -> Callable:
             raise Http404("No Case matches the given query.") from None
         if isinstance(acted, Case) and acted.pk == case.pk:
             # The row the action locked and saved, with what the detail reads: no re-read.
-            return _detail(principal, acted, fresh=True)
+            kept = acted.__dict__.get("_materials_read") if name in _KEEPS_MATERIALS else None
+            return _detail(principal, acted, fresh=True, kept_materials=kept)
         return _detail(principal, case)
 
     act.__name__ = f"case_{name}"
