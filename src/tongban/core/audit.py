@@ -128,8 +128,12 @@ def deferred(riders: Callable[[], Sequence[models.Model]] | None = None) -> Iter
 
     ``riders``: called at the end, rows to insert in the append's statement (the tasks a
     case action enqueued): one round trip fewer. Ignored in a block that joins another.
+
+    A block inside a savepoint newer than the outer block's is a block of its own,
+    appended when it ends, inside that savepoint: rolling the savepoint back takes its
+    entries with it.
     """
-    if _pending.get() is not None:
+    if _pending.get() is not None and _savepoint_depth() == _pending_depth.get():
         yield
         return
     token = _pending.set([])

@@ -51,8 +51,10 @@ _together: contextvars.ContextVar[_Kept | None] = contextvars.ContextVar(
 def enqueued_together() -> Iterator[None]:
     """Tasks enqueued inside are written together when the block ends without an error
     (a block inside another joins it). Use inside the transaction the tasks belong to.
-    A task enqueued inside a savepoint opened within the block is written at once."""
-    if _together.get() is not None:
+    A task enqueued inside a savepoint opened within the block is written at once; a
+    block opened inside such a savepoint is a block of its own."""
+    outer = _together.get()
+    if outer is not None and outer.depth == savepoint_depth():
         yield
         return
     kept = _Kept()

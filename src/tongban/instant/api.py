@@ -12,7 +12,7 @@ from tongban.cases import actions
 from tongban.cases.api import applicant_for, visible_case
 from tongban.cases.models import ONLINE_CHANNELS, Channel
 from tongban.catalog.models import Item
-from tongban.core import audit
+from tongban.core import audit, task_backend
 from tongban.core.api import ErrorOut
 from tongban.org.api_auth import AUTH
 
@@ -89,8 +89,14 @@ def apply(request, payload: InstantApplicationIn):
         raise ValidationError(
             _("Apply online through the portal or the mobile app."), code="channel"
         )
-    # One transaction, no savepoints, the audit entries appended together at the end.
-    with transaction.atomic(), actions.batch(), audit.deferred():
+    # One transaction, no savepoints, the audit entries appended together at the end with
+    # the tasks riding along.
+    with (
+        transaction.atomic(),
+        actions.batch(),
+        task_backend.enqueued_together(),
+        audit.deferred(riders=task_backend.rows_to_write),
+    ):
         case = actions.start_application(
             principal,
             item,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from tongban.cases import actions as case_actions
 from tongban.cases.models import Case, Status
 from tongban.catalog.models import ItemVersion, SituationOption
+from tongban.core import audit, task_backend
 from tongban.credit import services as credit
 from tongban.org.policy import SYSTEM
 from tongban.rules import services as rules
@@ -86,7 +87,13 @@ def decide(case: Case) -> Decision:
         return _fast_track(case)
     saved = case_actions.snapshot(case)
     try:
-        with transaction.atomic():
+        # The decision's audit entries and tasks are written together when it succeeds,
+        # inside its savepoint (a failure takes them back with it).
+        with (
+            transaction.atomic(),
+            task_backend.enqueued_together(),
+            audit.deferred(riders=task_backend.rows_to_write),
+        ):
             return _decide(case, in_force, today)
     except Exception:
         logger.exception("instant approval of case %s failed; referred to a person", case.pk)
