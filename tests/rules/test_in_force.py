@@ -83,3 +83,16 @@ def test_rules_in_force_is_one_query(rules_world):
     with CaptureQueriesContext(connection) as queries:
         services.rules_in_force(rules_world.version, JUN)
     assert len(queries) == 1
+
+
+def test_kept_for_the_request_reads_once_per_version_and_day_and_no_longer(rules_world):
+    first = upload(rules_world, JAN, Mode.ACTIVE)
+    with services.kept_for_the_request():
+        with CaptureQueriesContext(connection) as queries:
+            assert services.rules_in_force(rules_world.version, JUN).active == first
+            assert services.sources_for(rules_world.version, JUN) == {"population"}
+            services.rules_in_force(rules_world.version, DEC)
+        assert len(queries) == 2  # one per day asked
+    services.set_mode(rules_world.p(rules_world.catalog_admin), first, Mode.OFF)
+    # Outside the block nothing is kept: the change counts at once.
+    assert services.rules_in_force(rules_world.version, JUN).active is None

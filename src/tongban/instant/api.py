@@ -15,6 +15,7 @@ from tongban.catalog.models import Item
 from tongban.core import audit, task_backend
 from tongban.core.api import ErrorOut
 from tongban.org.api_auth import AUTH
+from tongban.rules import services as rules
 
 from . import views_data
 
@@ -91,22 +92,23 @@ def apply(request, payload: InstantApplicationIn):
         )
     # One transaction, no savepoints, the audit entries appended together at the end with
     # the tasks riding along.
-    with (
-        transaction.atomic(),
-        actions.batch(),
-        task_backend.enqueued_together(),
-        audit.deferred(riders=task_backend.rows_to_write),
-    ):
-        case = actions.start_application(
-            principal,
-            item,
-            applicant=applicant,
-            channel=payload.channel,
-            answers=payload.answers,
-            form_data=payload.form_data,
-        )
-        case = actions.submit(principal, case)
-    return Status(201, views_data.decision_of(case))
+    with rules.kept_for_the_request():  # asked for what to fetch, decide and answer
+        with (
+            transaction.atomic(),
+            actions.batch(),
+            task_backend.enqueued_together(),
+            audit.deferred(riders=task_backend.rows_to_write),
+        ):
+            case = actions.start_application(
+                principal,
+                item,
+                applicant=applicant,
+                channel=payload.channel,
+                answers=payload.answers,
+                form_data=payload.form_data,
+            )
+            case = actions.submit(principal, case)
+        return Status(201, views_data.decision_of(case))
 
 
 @router.get(

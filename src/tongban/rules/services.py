@@ -22,11 +22,13 @@ Modes: ``active`` decides (the newest active revision effective on the day);
 traffic); ``off`` is not evaluated.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +61,7 @@ __all__ = [
     "evaluate",
     "evaluations_for",
     "has_rules",
+    "kept_for_the_request",
     "normalise",
     "record",
     "record_many",
@@ -101,9 +104,39 @@ class Result:
 # ---------------------------------------------------------------- in force
 
 
+# Set by ``kept_for_the_request``: the rules in force per (version, day), read once.
+_kept: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rules_kept", default=None)
+
+
+@contextlib.contextmanager
+def kept_for_the_request() -> Iterator[None]:
+    """Inside the block ``rules_in_force`` reads once per item version and day: for one
+    request's work in one transaction that asks several times (an instant application
+    asks what to fetch, what decides, and what to show). Not kept any longer: a rule's
+    mode may change at any time."""
+    if _kept.get() is not None:
+        yield
+        return
+    token = _kept.set({})
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+
+
 def rules_in_force(version: ItemVersion, on: dt.date) -> InForce:
     """The newest active revision effective on ``on`` (``effective_from`` ≤ ``on``), and
     every monitor revision effective then. One query."""
+    kept = _kept.get()
+    if kept is not None:
+        found = kept.get((version.pk, on))
+        if found is None:
+            found = kept[(version.pk, on)] = _read_in_force(version, on)
+        return found
+    return _read_in_force(version, on)
+
+
+def _read_in_force(version: ItemVersion, on: dt.date) -> InForce:
     rules = list(
         DecisionRule.objects.filter(
             item_version_id=version.pk,
