@@ -142,7 +142,7 @@ def _read_in_force(version: ItemVersion, on: dt.date) -> InForce:
             item_version_id=version.pk,
             effective_from__lte=on,
             mode__in=[Mode.ACTIVE, Mode.MONITOR],
-        ).order_by("-revision")
+        ).defer("jdm").order_by("-revision")
     )
     active = next((r for r in rules if r.mode == Mode.ACTIVE), None)
     return InForce(active, [r for r in rules if r.mode == Mode.MONITOR])
@@ -183,6 +183,8 @@ def _compile(document: dict) -> Any:
 
 
 def _decision(rule: DecisionRule):
+    # The rules in force are read without their graph (``defer("jdm")``): a process
+    # reads a revision's graph once, when it first compiles it.
     key = rule.jdm_sha256 or jdm_sha256(rule.jdm)
     decision = _compiled.get(key)
     if decision is None:
@@ -305,6 +307,7 @@ def evaluations_for(case: Case) -> list[RuleEvaluation]:
     return list(
         RuleEvaluation.objects.filter(case=case)
         .select_related("rule", "rule__item_version")
+        .defer("rule__jdm")  # the graph is not shown; decoding it cost more than the rest
         .order_by("at", "pk")
     )
 
