@@ -142,7 +142,9 @@ def _read_in_force(version: ItemVersion, on: dt.date) -> InForce:
             item_version_id=version.pk,
             effective_from__lte=on,
             mode__in=[Mode.ACTIVE, Mode.MONITOR],
-        ).defer("jdm").order_by("-revision")
+        )
+        .defer("jdm")
+        .order_by("-revision")
     )
     active = next((r for r in rules if r.mode == Mode.ACTIVE), None)
     return InForce(active, [r for r in rules if r.mode == Mode.MONITOR])
