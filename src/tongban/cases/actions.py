@@ -496,7 +496,8 @@ def start_application(
             _("This item cannot be applied for online; apply at a service point."),
             code="not_online",
         )
-    region = service_point.region if service_point else applicant.region
+    # The region's id: its chain up is kept per process (no read of the region itself).
+    region = service_point.region_id if service_point else applicant.region_id
     agency = deciding_agency_for(item, region, timezone.localdate(now))
     case = Case(
         created_at=now,

@@ -14,8 +14,9 @@ from tongban.catalog.models import Delegation, Item, ItemVersion
 from tongban.org.models import Agency, Region, ServicePoint
 
 
-def deciding_agency_for(item: Item, region: Region | None, on: dt.date) -> Agency:
-    """The agency that decides: a county the item was handed down to, else the item's own."""
+def deciding_agency_for(item: Item, region: Region | int | None, on: dt.date) -> Agency:
+    """The agency that decides: a county the item was handed down to, else the item's own.
+    ``region``: the region or its id (its chain up is kept per process)."""
     if region is not None:
         delegation = (
             Delegation.objects.filter(
@@ -39,11 +40,14 @@ _ANCESTOR_SECONDS = 300.0
 _ancestor_cache: dict[int, tuple[float, tuple[int, ...]]] = {}
 
 
-def _ancestors(region: Region) -> tuple[int, ...]:
+def _ancestors(region: Region | int) -> tuple[int, ...]:
     now = time.monotonic()
-    cached = _ancestor_cache.get(region.pk)
+    key = region if isinstance(region, int) else region.pk
+    cached = _ancestor_cache.get(key)
     if cached is not None and now - cached[0] < _ANCESTOR_SECONDS:
         return cached[1]
+    if isinstance(region, int):
+        region = Region.objects.get(pk=region)
     chain = []
     node = region
     while node is not None:
@@ -51,7 +55,7 @@ def _ancestors(region: Region) -> tuple[int, ...]:
         node = node.parent
     if len(_ancestor_cache) > 10_000:
         _ancestor_cache.clear()
-    _ancestor_cache[region.pk] = (now, tuple(chain))
+    _ancestor_cache[key] = (now, tuple(chain))
     return tuple(chain)
 
 

@@ -84,7 +84,7 @@ def apply(request, payload: InstantApplicationIn):
     decided in the same call (approved with its certificate, or referred to a person with
     the reasons). Nothing is kept when the application is refused as incomplete."""
     principal = request.principal
-    item = get_object_or_404(Item, impl_code=payload.item)
+    item = get_object_or_404(Item.objects.select_related("agency"), impl_code=payload.item)
     applicant = applicant_for(principal, payload.applicant)
     if payload.channel not in ONLINE_CHANNELS:
         raise ValidationError(

@@ -319,10 +319,13 @@ def _candidates(case: Case) -> list[Material]:
     return [m for m in materials if m.shared_source]
 
 
-def verify_materials(principal: Principal, case: Case) -> list[MaterialVerification]:
-    """Ask the sources about the case's materials not yet confirmed; record each answer."""
+def verify_materials(
+    principal: Principal, case: Case, *, new: bool = False
+) -> list[MaterialVerification]:
+    """Ask the sources about the case's materials not yet confirmed; record each answer.
+    ``new``: the case was just created, so none is confirmed yet (nothing to read)."""
     materials = _candidates(case)
-    done = confirmed_ids(case, materials)
+    done = set() if new else confirmed_ids(case, materials)
     waiting = [m for m in materials if m.pk not in done]
     if not waiting:
         return []
@@ -408,7 +411,7 @@ def on_case_acted(sender, case: Case, action: str, **_kwargs) -> None:
         return
     try:
         with transaction.atomic():
-            verify_materials(SYSTEM, case)
+            verify_materials(SYSTEM, case, new=True)
     except Exception:  # a check that could not run leaves the materials asked for
         logger.exception("checking the materials of case %s failed", case.pk)
 
