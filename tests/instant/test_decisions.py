@@ -63,6 +63,7 @@ def test_a_rule_in_monitor_mode_is_recorded_and_decides_nothing(demo_city):
 
     case = Case.objects.get(pk=body["case_id"])
     assert case.status == Status.SUBMITTED
+    assert body["outcome"] == "" and body["evaluations"][0]["mode"] == "monitor"
     evaluation = RuleEvaluation.objects.get(case=case)
     assert evaluation.outcome == "approve" and not evaluation.decided
     assert not case.events.filter(action__in=["accept", "refer"]).exists()
@@ -82,17 +83,24 @@ def test_a_failure_during_the_decision_refers_the_case_and_keeps_it(demo_city, m
     assert case.status == Status.SUBMITTED and case.code
     assert case.events.filter(action="refer", data__error=True).exists()
     assert not RuleEvaluation.objects.filter(case=case).exists()  # rolled back to the savepoint
+    assert body["evaluations"] == [] and body["certificate"] is None
     assert CaseEvent.objects.filter(case=case, action="submit").exists()
 
 
 def test_the_decision_is_readable_through_the_api(demo_city):
     client = client_for("citizen")
-    case_id = apply(client, "senior_card").json()["case_id"]
+    answer = apply(client, "senior_card").json()
+    case_id = answer["case_id"]
 
     body = client.get(f"/api/v1/instant/cases/{case_id}").json()
 
     assert body["outcome"] == "approve"
     assert body["evaluations"][0]["decided"] is True
+    # The application's answer (made from what the request did) says the same.
+    assert answer == body
+    referred = client_for("resident59")
+    answer = apply(referred, "senior_card").json()
+    assert answer == referred.get(f"/api/v1/instant/cases/{answer['case_id']}").json()
     other = client_for("resident59").get(f"/api/v1/instant/cases/{case_id}")
     assert other.status_code in (403, 404)
 
@@ -126,3 +134,25 @@ def test_a_renewal_finds_the_old_permit_in_the_certificate_library(demo_city):
     assert from_library.confirmed and from_library.source == "certificates"
     renewed = Certificate.objects.get(case=case)
     assert renewed.pk != earlier.pk and renewed.holder_name == earlier.holder_name
+
+
+def test_a_failure_after_the_certificate_leaves_no_trace_of_it_in_the_answer(
+    demo_city, monkeypatch
+):
+    from tongban.certificates import actions as certificate_actions
+
+    real = certificate_actions._issue
+
+    def issue_then_fail(case, principal):
+        real(case, principal)
+        raise RuntimeError("signer down")
+
+    monkeypatch.setattr(certificate_actions, "_issue", issue_then_fail)
+
+    body = apply(client_for("citizen"), "senior_card").json()
+
+    case = Case.objects.get(pk=body["case_id"])
+    assert case.status == Status.SUBMITTED
+    assert not Certificate.objects.filter(case=case).exists()
+    assert body["certificate"] is None and body["evaluations"] == []
+    assert not RuleEvaluation.objects.filter(case=case).exists()

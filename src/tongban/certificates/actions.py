@@ -354,9 +354,15 @@ def _follow_ending(case: Case, action: str) -> None:
 
 def on_case_acted(sender, case: Case, action: str, source: str = "", **_kwargs) -> None:
     if action == "issue_result" and source == CaseStatus.APPROVED:
-        _issue(case, SYSTEM)
+        # Kept on the case object for an answer in the same request (``issued_with``).
+        case.__dict__["_issued_certificate"] = _issue(case, SYSTEM)
     elif action in CASE_ENDINGS:
         _follow_ending(case, action)
+
+
+def issued_with(case: Case) -> Certificate | None:
+    """The certificate issued by an action on this very case object, if one was."""
+    return case.__dict__.get("_issued_certificate")
 
 
 def connect() -> None:

@@ -108,7 +108,7 @@ def apply(request, payload: InstantApplicationIn):
                 form_data=payload.form_data,
             )
             case = actions.submit(principal, case)
-        return Status(201, views_data.decision_of(case))
+        return Status(201, views_data.decision_of(case, just_applied=True))
 
 
 @router.get(

@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 
 from tongban.cases import actions as case_actions
 from tongban.cases.models import Case, Status
-from tongban.catalog.models import ItemVersion, SituationOption
+from tongban.catalog.guide import version_parts
+from tongban.catalog.models import ItemVersion
 from tongban.core import audit, task_backend
 from tongban.credit import services as credit
 from tongban.org.policy import SYSTEM
@@ -59,11 +60,9 @@ def sources_needed(case: Case) -> set[str]:
 
 def inputs_for(case: Case, answers: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """The document a rule reads: the application, the applicant, today, each source."""
-    option_texts = []
-    if case.answers:
-        option_texts = list(
-            SituationOption.objects.filter(pk__in=case.answers).values_list("text", flat=True)
-        )
+    chosen = set(case.answers or [])
+    questions, _materials = version_parts(case.item_version)  # kept per published version
+    option_texts = [o.text for q in questions for o in q.options.all() if o.pk in chosen]
     applicant = case.applicant
     document: dict[str, Any] = {
         "form": {key: str(value) for key, value in (case.form_data or {}).items()},
@@ -98,6 +97,9 @@ def decide(case: Case) -> Decision:
     except Exception:
         logger.exception("instant approval of case %s failed; referred to a person", case.pk)
         case_actions.restore(case, saved)
+        # What the rolled-back attempt kept on the case for the answer is gone with it.
+        case.__dict__.pop("_new_evaluations", None)
+        case.__dict__.pop("_issued_certificate", None)
         reasons = [_("The automatic check could not be completed; a person will handle it.")]
         case_actions.refer_to_person(case, reasons=reasons, data={"error": True})
         return Decision("refer", reasons)
@@ -120,6 +122,7 @@ def _decide(case: Case, in_force, today: dt.date) -> Decision:
         result = rules.evaluate(rule, inputs)
         deciding = rule is in_force.active
         evaluation = rules.record(case, rule, result, inputs, decided=deciding)
+        case.__dict__.setdefault("_new_evaluations", []).append(evaluation)
         if deciding:
             decision = Decision(
                 "approve" if result.outcome == "approve" else "refer",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tongban.cases.models import Case, Status
 from tongban.catalog.actions import current_version
 from tongban.catalog.models import ItemVersion
+from tongban.certificates.actions import issued_with
 from tongban.certificates.models import Certificate
 from tongban.rules import services as rules
 from tongban.rules.models import Mode
@@ -32,12 +33,21 @@ def certificate_ref(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def decision_of(case: Case, evaluations: list | None = None) -> dict[str, Any]:
-    """``evaluations``: the case's rule evaluations when the caller has read them."""
+def decision_of(
+    case: Case, evaluations: list | None = None, *, just_applied: bool = False
+) -> dict[str, Any]:
+    """``evaluations``: the case's rule evaluations when the caller has read them.
+    ``just_applied``: ``case`` is the object an application was created, submitted and
+    decided with in this request: its evaluations and certificate are those it made."""
+    certificate = None
+    if just_applied:
+        evaluations = case.__dict__.get("_new_evaluations", [])
+        certificate = issued_with(case)
     if evaluations is None:
         evaluations = rules.evaluations_for(case)
     deciding = next((e for e in evaluations if e.decided), None)
-    certificate = certificate_of(case) if case.status != Status.SUBMITTED else None
+    if certificate is None and case.status != Status.SUBMITTED:
+        certificate = certificate_of(case)
     return {
         "case_id": case.pk,
         "code": case.code,

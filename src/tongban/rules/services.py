@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from tongban.cases.models import Case
 from tongban.catalog.models import ItemVersion
-from tongban.core import audit
+from tongban.core import audit, sql
 from tongban.org import policy
 from tongban.org.policy import Principal
 
@@ -288,8 +288,7 @@ def record(
     """Store one evaluation (one insert). ``decided``: the active rule whose outcome the
     orchestrator acted on; False for monitors and test-bench runs."""
     evaluation = _evaluation(case, rule, result, inputs, decided)
-    evaluation.save(force_insert=True)
-    return evaluation
+    return sql.insert(evaluation)  # append-only: an insert, never an update
 
 
 def record_many(
