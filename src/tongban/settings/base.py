@@ -130,6 +130,8 @@ def database_from_env() -> dict:
             ),
         }
     else:
+        # A kept connection is checked before each request, without a round trip.
+        config["ENGINE"] = "tongban.core.postgresql"
         config["CONN_HEALTH_CHECKS"] = True
     return config
 
