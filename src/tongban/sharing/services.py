@@ -372,14 +372,23 @@ def confirmed_ids(case: Case, materials: Iterable[Material]) -> set[int]:
     ids = [m.pk for m in materials]
     if not ids or case.pk is None:
         return set()
+    wanted = set(ids)
     newest: dict[int, bool] = {}
-    for material_id, confirmed in (
-        MaterialVerification.objects.filter(case=case, material_id__in=ids)
-        .order_by("material_id", "-at", "-pk")
-        .values_list("material_id", "confirmed")
-    ):
-        newest.setdefault(material_id, confirmed)
+    for row in _VERIFICATIONS.rows(case.pk):
+        if row["material_id"] in wanted:
+            newest.setdefault(row["material_id"], row["confirmed"])
     return {material_id for material_id, confirmed in newest.items() if confirmed}
+
+
+# A case's verifications, the newest first per material: asked by every action that checks
+# completeness, compiled once (a case has a handful).
+_VERIFICATIONS = sql.Prepared(
+    lambda case_id: (
+        MaterialVerification.objects.filter(case_id=case_id)
+        .order_by("material_id", "-at", "-pk")
+        .values("material_id", "confirmed")
+    )
+)
 
 
 def verifications_for(case: Case) -> list[MaterialVerification]:
