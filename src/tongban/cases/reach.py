@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tongban.catalog.models import Delegation, Item, ItemVersion
+from tongban.core import sql
 from tongban.org.models import Agency, Region, ServicePoint
 
 
@@ -18,20 +19,21 @@ def deciding_agency_for(item: Item, region: Region | int | None, on: dt.date) ->
     """The agency that decides: a county the item was handed down to, else the item's own.
     ``region``: the region or its id (its chain up is kept per process)."""
     if region is not None:
-        delegation = (
-            Delegation.objects.filter(
-                item=item,
-                region_id__in=_ancestors(region),
-                effective_from__lte=on,
-                ended_on__isnull=True,
-            )
-            .select_related("handling_agency")
-            .order_by("-region__level")
-            .first()
-        )
-        if delegation is not None:
-            return delegation.handling_agency
+        chain = _ancestors(region)
+        for delegation in _DELEGATIONS.rows(item.pk):  # the most local level first
+            if delegation.region_id in chain and delegation.effective_from <= on:
+                return delegation.handling_agency
     return item.agency
+
+
+# An item's delegations in force (a few at most), compiled once: every application asks.
+_DELEGATIONS = sql.Prepared(
+    lambda item_id: (
+        Delegation.objects.filter(item_id=item_id, ended_on__isnull=True)
+        .select_related("handling_agency")
+        .order_by("-region__level", "pk")
+    )
+)
 
 
 # A region's chain up to the province, per process for a while: every application asks,
