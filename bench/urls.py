@@ -5,7 +5,7 @@ costs on this stack: the baseline for write throughput over HTTP."""
 from django.db import connection, transaction
 from django.urls import path
 from django.utils import timezone
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 
 from tongban.org.api_auth import AUTH
 from tongban.urls import urlpatterns as platform_urls
@@ -29,7 +29,7 @@ def insert(request):
             f"INSERT INTO {TABLE} (at, body) VALUES (%s, %s)",
             [timezone.now(), request.body[:200].decode()],
         )
-    return 201, {"inserted": True}
+    return Status(201, {"inserted": True})
 
 
 urlpatterns = [path("bench/api/", api.urls), *platform_urls]
