@@ -94,18 +94,13 @@ def record(
         request_id=current_request_id(),
     )
     pending = _pending.get()
-    if pending is not None and _savepoint_depth() == _pending_depth.get():
+    if pending is not None and sql.savepoint_depth() == _pending_depth.get():
         pending.append(entry)  # appended at the end of ``deferred()``
     else:
         # Inside a savepoint newer than the block: appended now, so that rolling the
         # savepoint back takes the entry with it (a kept one would outlive it).
         _append([entry])
     return entry
-
-
-def _savepoint_depth() -> int:
-    # ``atomic(savepoint=False)`` blocks are listed as None: they roll back with their outer.
-    return sum(1 for sid in transaction.get_connection().savepoint_ids if sid)
 
 
 # Entries waiting for the end of a ``deferred()`` block, in the order they were recorded.
@@ -133,11 +128,11 @@ def deferred(riders: Callable[[], Sequence[models.Model]] | None = None) -> Iter
     appended when it ends, inside that savepoint: rolling the savepoint back takes its
     entries with it.
     """
-    if _pending.get() is not None and _savepoint_depth() == _pending_depth.get():
+    if _pending.get() is not None and sql.savepoint_depth() == _pending_depth.get():
         yield
         return
     token = _pending.set([])
-    depth_token = _pending_depth.set(_savepoint_depth())
+    depth_token = _pending_depth.set(sql.savepoint_depth())
     try:
         yield
         entries = _pending.get()

@@ -332,7 +332,7 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
             insert_many([obj], using=using)
         return
     sql, fields = _insert_statement(model, using, len(objs), returning)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    values = _prepared_values(objs, fields, connection)
     with hot_cursor(using) as cursor:
         cursor.execute(sql, values)
         if returning:
@@ -340,10 +340,7 @@ def insert_many(objs: Sequence[models.Model], *, using: str = "default") -> None
         else:
             meta = model._meta
             keys = [connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)]
-    for obj, pk in zip(objs, keys, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = using
+    _mark_saved(objs, keys, using)
 
 
 def insert_many_and_update(
@@ -394,13 +391,8 @@ def insert_many_and_update(
     keys = row[0] if row else None
     if not keys or len(keys) != len(objs):
         raise RuntimeError(f"the row to update ({updated._meta.label} {updated.pk}) is gone")
-    for obj, pk in zip(objs, keys, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        obj._state.db = using
-    for rider in riders:
-        rider._state.adding = False
-        rider._state.db = using
+    _mark_saved(objs, keys, using)
+    _mark_saved(riders, [rider.pk for rider in riders], using)
 
 
 def _by_model(rows: Sequence[models.Model]) -> list[list[models.Model]]:
@@ -408,6 +400,20 @@ def _by_model(rows: Sequence[models.Model]) -> list[list[models.Model]]:
     for row in rows:
         groups.setdefault(type(row), []).append(row)
     return list(groups.values())
+
+
+def _mark_saved(objs: Sequence[models.Model], keys: Sequence[Any], using: str) -> None:
+    for obj, pk in zip(objs, keys, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = using
+
+
+def savepoint_depth(using: str = "default") -> int:
+    """Savepoints open now (``atomic(savepoint=False)`` blocks are listed as None: they
+    roll back with their outer block). What is kept for a batched write remembers the
+    depth it was kept at, so a savepoint rolled back never leaves it behind."""
+    return sum(1 for sid in connections[using].savepoint_ids if sid)
 
 
 def _prepared_values(objs: Sequence[models.Model], fields, connection) -> list:
@@ -445,5 +451,6 @@ __all__ = [
     "insert",
     "insert_many",
     "insert_many_and_update",
+    "savepoint_depth",
     "update",
 ]

@@ -15,7 +15,6 @@ import functools
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_enqueued
@@ -34,12 +33,7 @@ class _Kept:
         self.written = 0
         # Savepoints open when the block began: a task enqueued inside a newer one is
         # written at once, so that rolling that savepoint back takes the task with it.
-        self.depth = savepoint_depth()
-
-
-def savepoint_depth(using: str = "default") -> int:
-    """Savepoints open now (``atomic(savepoint=False)`` blocks are listed as None)."""
-    return sum(1 for sid in transaction.get_connection(using).savepoint_ids if sid)
+        self.depth = sql.savepoint_depth()
 
 
 _together: contextvars.ContextVar[_Kept | None] = contextvars.ContextVar(
@@ -54,7 +48,7 @@ def enqueued_together() -> Iterator[None]:
     A task enqueued inside a savepoint opened within the block is written at once; a
     block opened inside such a savepoint is a block of its own."""
     outer = _together.get()
-    if outer is not None and outer.depth == savepoint_depth():
+    if outer is not None and outer.depth == sql.savepoint_depth():
         yield
         return
     kept = _Kept()
@@ -92,7 +86,7 @@ class DatabaseBackend(_DatabaseBackend):
                 self._validated.add(task)
         row = self._row(task, args, kwargs)
         kept = _together.get()
-        if kept is None or savepoint_depth() != kept.depth:
+        if kept is None or sql.savepoint_depth() != kept.depth:
             sql.insert(row)
             result = self._result(row, task)
             task_enqueued.send(type(self), task_result=result)
