@@ -166,6 +166,7 @@ def snapshot(case: Case) -> dict[str, Any]:
         "loaded": dict(case.__dict__.get("_loaded") or {}),
         "audit": list(case.__dict__.get("_pending_audit", [])),
         "hooks": list(case.__dict__.get("_pending_hooks", [])),
+        "events": list(case.__dict__.get("_pending_events", [])),
     }
 
 
@@ -175,6 +176,7 @@ def restore(case: Case, saved: dict[str, Any]) -> None:
     case._loaded = saved["loaded"]
     case.__dict__["_pending_audit"] = saved["audit"]
     case.__dict__["_pending_hooks"] = saved["hooks"]
+    case.__dict__["_pending_events"] = saved["events"]
 
 
 def _applicant_user(case: Case):
@@ -205,7 +207,9 @@ def _record(
         data=data or {},
         public=public,
     )
-    sql.insert(event)
+    # Written with the action's other events by ``_flush_audit``, before the other apps
+    # hear of them: one statement per action, not one per event.
+    case.__dict__.setdefault("_pending_events", []).append(event)
     # Appended last, just before commit (``_flush_audit``): the audit chain's head row is
     # locked from the append to the commit, so the shorter that span the more actions/s.
     pending = case.__dict__.setdefault("_pending_audit", [])
@@ -258,6 +262,7 @@ def _move(
 def _flush_audit(case: Case) -> None:
     """The audit entries, then the other apps' reactions (``hooks.case_acted``); appended
     to the chain in one statement at the end, with the action's tasks riding along."""
+    sql.insert_many(case.__dict__.pop("_pending_events", []))
     with audit.deferred(riders=task_backend.rows_to_write):
         for action, changes, actor in case.__dict__.pop("_pending_audit", []):
             audit.record(action, case, changes=changes, actor=actor)
@@ -380,18 +385,26 @@ def case_materials(case: Case) -> list[CaseMaterial]:
     return rows
 
 
-def received_materials(case: Case) -> dict[int, CaseMaterial]:
+def received_materials(case: Case, *, as_read: bool = False) -> dict[int, CaseMaterial]:
+    """``as_read``: the files this case object read last, when it read them."""
+    rows = case.__dict__.get("_materials_read") if as_read else None
     return {
         m.material_id: m
-        for m in case_materials(case)
+        for m in (case_materials(case) if rows is None else rows)
         if not m.superseded and m.material_id is not None
     }
 
 
-def confirmed_materials(case: Case) -> set[int]:
-    """The guide's materials a data source confirmed for this case (三减一优): not asked."""
+def confirmed_materials(case: Case, *, as_read: bool = False) -> set[int]:
+    """The guide's materials a data source confirmed for this case (三减一优): not asked.
+    ``as_read``: what this case object was told last, when it asked."""
+    kept = case.__dict__.get("_confirmed_read") if as_read else None
+    if kept is not None:
+        return kept
     candidates = [m for m in _guide_of(case).materials if m.shared_source]
-    return hooks.confirmed_materials(case, candidates) if candidates else set()
+    confirmed = hooks.confirmed_materials(case, candidates) if candidates else set()
+    case.__dict__["_confirmed_read"] = confirmed
+    return confirmed
 
 
 def is_asked(material: Material, confirmed: set[int]) -> bool:
@@ -402,11 +415,15 @@ def is_asked(material: Material, confirmed: set[int]) -> bool:
     return not material.verifiable
 
 
-def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Material]:
-    """Required materials of the case's guide with no file yet and not confirmed from data."""
+def missing_materials(
+    case: Case, *, include_deferrable: bool = True, as_read: bool = False
+) -> list[Material]:
+    """Required materials of the case's guide with no file yet and not confirmed from data.
+    ``as_read``: from the files and confirmations this case object read last (a submit
+    handler checking again what ``submit`` checked a moment before, in its transaction)."""
     guide = _guide_of(case)
-    received = received_materials(case)
-    confirmed = confirmed_materials(case)
+    received = received_materials(case, as_read=as_read)
+    confirmed = confirmed_materials(case, as_read=as_read)
     committed = committed_materials(case)
     missing = []
     for material in guide.materials:
@@ -419,8 +436,10 @@ def missing_materials(case: Case, *, include_deferrable: bool = True) -> list[Ma
     return missing
 
 
-def _require_complete(case: Case, *, include_deferrable: bool = True) -> None:
-    missing = missing_materials(case, include_deferrable=include_deferrable)
+def _require_complete(
+    case: Case, *, include_deferrable: bool = True, as_read: bool = False
+) -> None:
+    missing = missing_materials(case, include_deferrable=include_deferrable, as_read=as_read)
     if missing:
         raise ValidationError(
             _("Required materials are missing: %(names)s")
@@ -521,12 +540,40 @@ def start_application(
     answers = list(answers)
     if answers:
         case.answers = _check_answers(version, answers)
-    with _transaction():
+    with _transaction(), _inserting() as inserted:
         case.on_behalf = principal.user is None or principal.user != applicant.account
-        case.save()
+        sql.insert(case)  # one INSERT compiled once (no signals are listened to on cases)
+        inserted.add(case.pk)
         _record(principal, case, "create", source="", now=now, public=False)
         _flush_audit(case)
     return case
+
+
+# The cases inserted by the action running now (``start_application``, and all of
+# ``start_and_submit``): nothing else refers to their rows yet.
+_inserted: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "cases_inserted", default=None
+)
+
+
+@contextlib.contextmanager
+def _inserting() -> Iterator[set[int]]:
+    kept = _inserted.get()
+    if kept is not None:
+        yield kept
+        return
+    token = _inserted.set(set())
+    try:
+        yield _inserted.get()
+    finally:
+        _inserted.reset(token)
+
+
+def is_new(case: Case) -> bool:
+    """Whether the action running now inserted this case: nothing else can refer to its
+    row yet (no certificate, no verification made by another request)."""
+    kept = _inserted.get()
+    return kept is not None and case.pk in kept
 
 
 def update_draft(
@@ -617,19 +664,32 @@ def attach_material(
 def submit(principal: Principal, case: Case, *, revision: int | None = None) -> Case:
     now = _now()
     with _transaction():
-        case = _lock(principal, case, revision)
-        transitions.require(case.status, "submit")
-        case.answers = _check_answers(case.item_version, case.answers)
-        if case.online:
-            # Online the page can list what is missing before sending; at a window the
-            # application is received as it is (收件) and the clerk tells every gap at
-            # once (补正) or accepts — Art. 32.
-            _require_complete(case, include_deferrable=False)
-        case.code = _next_code(case, now)
-        case.submitted_at = now
-        _move(principal, case, "submit", now=now)
-        _save(case, now)
-        hooks.submitted(case)
+        return _submit(principal, _lock(principal, case, revision), now)
+
+
+def start_and_submit(principal: Principal, item: Item, **start: Any) -> Case:
+    """:func:`start_application` and :func:`submit` as one action (an instant application
+    from a phone: the draft is never shown). The case row is not read back to be locked:
+    this transaction inserted it, and no one else sees it before the commit."""
+    with _transaction(), _inserting():
+        case = start_application(principal, item, **start)
+        case._loaded = _columns(case)
+        return _submit(principal, case, _now())
+
+
+def _submit(principal: Principal, case: Case, now: dt.datetime) -> Case:
+    transitions.require(case.status, "submit")
+    case.answers = _check_answers(case.item_version, case.answers)
+    if case.online:
+        # Online the page can list what is missing before sending; at a window the
+        # application is received as it is (收件) and the clerk tells every gap at
+        # once (补正) or accepts — Art. 32.
+        _require_complete(case, include_deferrable=False)
+    case.code = _next_code(case, now)
+    case.submitted_at = now
+    _move(principal, case, "submit", now=now)
+    _save(case, now)
+    hooks.submitted(case)
     return case
 
 
@@ -827,7 +887,9 @@ def decide_instantly(case: Case, *, note: str = "", data: dict[str, Any] | None 
     now = _now()
     principal = SYSTEM
     transitions.require(case.status, "accept")
-    _require_complete(case)
+    # Submitted a moment ago in this transaction, nothing attached since: what submit
+    # read of the files and confirmations still holds (the deferrable ones count now).
+    _require_complete(case, as_read=True)
     _start_clock(principal, case, now, None, None)
     _move(principal, case, "accept", now=now, data=data, public=False)
     _move(principal, case, "approve", now=now, note=note, data=data, public=False)

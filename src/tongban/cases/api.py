@@ -915,13 +915,18 @@ def progress(request, payload: ProgressIn):
 # ---------------------------------------------------------------- applying
 
 
+# Every application by an applicant account reads its applicant (compiled once).
+_APPLICANT_OF_ACCOUNT = Prepared(lambda user_id: Applicant.objects.filter(account_id=user_id))
+
+
 def applicant_for(principal: Principal, requested: int | None) -> Applicant:
     """Whom an application is for: an applicant account files for itself only; agents,
     clerks and department systems name an applicant they may see."""
     if principal.kind == "applicant":
-        applicant = getattr(principal.user, "applicant", None)
+        applicant = _APPLICANT_OF_ACCOUNT.first(principal.user.pk)
         if applicant is None or requested not in (None, applicant.pk):
             raise policy.OutOfScope(_("Applicants apply for themselves."))
+        applicant.account = principal.user  # the case's notices go to it: not read again
         return applicant
     if requested is None:
         raise ValidationError(_("Name the applicant (their applicant id)."), code="applicant")

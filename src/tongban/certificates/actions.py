@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from tongban.cases import hooks
 from tongban.cases import transitions as case_transitions
+from tongban.cases.actions import is_new
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.models import Status as CaseStatus
 from tongban.cases.numbering import next_number
@@ -102,7 +103,8 @@ def issue_for_case(case: Case, *, principal: Principal = SYSTEM) -> Certificate 
 
 
 def _issue(case: Case, principal: Principal) -> Certificate | None:
-    existing = _OF_CASE.first(case.pk)
+    # A case inserted by the action running now has none yet (an instant application).
+    existing = issued_with(case) or (None if is_new(case) else _OF_CASE.first(case.pk))
     if existing is not None:
         return existing
     cert_type = _TYPE_OF_ITEM.first(case.item_id)

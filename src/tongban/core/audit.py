@@ -111,6 +111,25 @@ _pending: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextV
 _pending_depth: contextvars.ContextVar[int] = contextvars.ContextVar("audit_depth", default=0)
 
 
+def kept_here() -> list[AuditEntry] | None:
+    """The entries a ``deferred()`` block open at this savepoint depth keeps, or None."""
+    pending = _pending.get()
+    if pending is not None and sql.savepoint_depth() == _pending_depth.get():
+        return pending
+    return None
+
+
+@contextlib.contextmanager
+def joined_from_savepoint() -> Iterator[None]:
+    """Inside a savepoint just opened: entries recorded here join the block kept outside
+    it (the caller strikes them when the savepoint rolls back, ``core.batching``)."""
+    token = _pending_depth.set(sql.savepoint_depth())
+    try:
+        yield
+    finally:
+        _pending_depth.reset(token)
+
+
 @contextlib.contextmanager
 def deferred(riders: Callable[[], Sequence[models.Model]] | None = None) -> Iterator[None]:
     """Entries recorded inside the block are appended together when it ends, still inside

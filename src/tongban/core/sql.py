@@ -108,7 +108,8 @@ class Prepared:
 
     ``build`` receives one marker per parameter and must use each exactly where the real
     value goes (``lambda pk: Case.objects.filter(pk=pk)``). Markers are integers, so a
-    parameter must be an integer or something the field accepts in its place (an id).
+    parameter must be an integer or something the field accepts in its place (an id, or
+    a text: a text field makes the marker its string, found again as such).
     """
 
     def __init__(self, build: Callable[..., models.QuerySet], arity: int = 1) -> None:
@@ -123,10 +124,13 @@ class Prepared:
         query = queryset.query
         compiler = query.get_compiler(using)
         sql, params = compiler.as_sql()
+        texts = [str(marker) for marker in markers]
         slots = []
         for position, value in enumerate(params):
             if isinstance(value, int) and value in markers:
                 slots.append((position, markers.index(value)))
+            elif isinstance(value, str) and value in texts:
+                slots.append((position, texts.index(value)))
         if sorted(index for _, index in slots) != list(range(self._arity)):
             raise ValueError("each marker must appear once in the compiled query")
         if not issubclass(queryset._iterable_class, ModelIterable):  # a values() query

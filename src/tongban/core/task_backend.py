@@ -35,6 +35,25 @@ class _Kept:
         # written at once, so that rolling that savepoint back takes the task with it.
         self.depth = sql.savepoint_depth()
 
+    def mark(self) -> int:
+        return len(self.items)
+
+    def forget_since(self, mark: int) -> None:
+        """Drop the tasks kept since ``mark``: their savepoint was rolled back (with any
+        of them already written inside it)."""
+        del self.items[mark:]
+        self.written = min(self.written, mark)
+
+    @contextlib.contextmanager
+    def joined_from_savepoint(self) -> Iterator[None]:
+        """Inside a savepoint just opened: tasks enqueued here are kept by this block
+        (see ``core.batching``)."""
+        outer, self.depth = self.depth, sql.savepoint_depth()
+        try:
+            yield
+        finally:
+            self.depth = outer
+
 
 _together: contextvars.ContextVar[_Kept | None] = contextvars.ContextVar(
     "tasks_enqueued_together", default=None
@@ -62,6 +81,14 @@ def enqueued_together() -> Iterator[None]:
     if kept.items and task_enqueued.has_listeners():
         for _row, result in kept.items:
             task_enqueued.send(DatabaseBackend, task_result=result)
+
+
+def kept_here() -> _Kept | None:
+    """The ``enqueued_together`` block open at this savepoint depth, or None."""
+    kept = _together.get()
+    if kept is not None and kept.depth == sql.savepoint_depth():
+        return kept
+    return None
 
 
 def rows_to_write() -> list:

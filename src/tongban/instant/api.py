@@ -3,7 +3,7 @@ department's portal), and read a case's decision with its reasons and certificat
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -12,7 +12,7 @@ from tongban.cases import actions
 from tongban.cases.api import applicant_for, visible_case
 from tongban.cases.models import ONLINE_CHANNELS, Channel
 from tongban.catalog.models import Item
-from tongban.core import audit, task_backend
+from tongban.core import audit, sql, task_backend
 from tongban.core.api import ErrorOut
 from tongban.org.api_auth import AUTH
 from tongban.rules import services as rules
@@ -20,6 +20,11 @@ from tongban.rules import services as rules
 from . import views_data
 
 router = Router(tags=["instant"])
+
+# Every application reads its item by code (compiled once per process, ``core.sql``).
+_ITEM_BY_CODE = sql.Prepared(
+    lambda code: Item.objects.select_related("agency").filter(impl_code=code)
+)
 
 
 class InstantApplicationIn(Schema):
@@ -84,7 +89,9 @@ def apply(request, payload: InstantApplicationIn):
     decided in the same call (approved with its certificate, or referred to a person with
     the reasons). Nothing is kept when the application is refused as incomplete."""
     principal = request.principal
-    item = get_object_or_404(Item.objects.select_related("agency"), impl_code=payload.item)
+    item = _ITEM_BY_CODE.first(payload.item)
+    if item is None:
+        raise Http404
     applicant = applicant_for(principal, payload.applicant)
     if payload.channel not in ONLINE_CHANNELS:
         raise ValidationError(
@@ -99,7 +106,7 @@ def apply(request, payload: InstantApplicationIn):
             task_backend.enqueued_together(),
             audit.deferred(riders=task_backend.rows_to_write),
         ):
-            case = actions.start_application(
+            case = actions.start_and_submit(
                 principal,
                 item,
                 applicant=applicant,
@@ -107,7 +114,6 @@ def apply(request, payload: InstantApplicationIn):
                 answers=payload.answers,
                 form_data=payload.form_data,
             )
-            case = actions.submit(principal, case)
         return Status(201, views_data.decision_of(case, just_applied=True))
 
 

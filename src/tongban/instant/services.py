@@ -22,7 +22,6 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ from tongban.cases import actions as case_actions
 from tongban.cases.models import Case, Status
 from tongban.catalog.guide import version_parts
 from tongban.catalog.models import ItemVersion
-from tongban.core import audit, task_backend
+from tongban.core import batching
 from tongban.credit import services as credit
 from tongban.org.policy import SYSTEM
 from tongban.rules import services as rules
@@ -86,13 +85,9 @@ def decide(case: Case) -> Decision:
         return _fast_track(case)
     saved = case_actions.snapshot(case)
     try:
-        # The decision's audit entries and tasks are written together when it succeeds,
-        # inside its savepoint (a failure takes them back with it).
-        with (
-            transaction.atomic(),
-            task_backend.enqueued_together(),
-            audit.deferred(riders=task_backend.rows_to_write),
-        ):
+        # The decision's audit entries and tasks join the submission's write when it
+        # succeeds; a failure rolls the savepoint back and strikes them.
+        with batching.savepoint():
             return _decide(case, in_force, today)
     except Exception:
         logger.exception("instant approval of case %s failed; referred to a person", case.pk)

@@ -136,16 +136,21 @@ def rules_in_force(version: ItemVersion, on: dt.date) -> InForce:
     return _read_in_force(version, on)
 
 
-def _read_in_force(version: ItemVersion, on: dt.date) -> InForce:
-    rules = list(
+# Every submission asks (compiled once per process, ``core.sql``); the day is compared
+# here, among the version's few revisions in active or monitor mode.
+_ACTIVE_OR_MONITOR = sql.Prepared(
+    lambda version_id: (
         DecisionRule.objects.filter(
-            item_version_id=version.pk,
-            effective_from__lte=on,
-            mode__in=[Mode.ACTIVE, Mode.MONITOR],
+            item_version_id=version_id, mode__in=[Mode.ACTIVE, Mode.MONITOR]
         )
         .defer("jdm")
         .order_by("-revision")
     )
+)
+
+
+def _read_in_force(version: ItemVersion, on: dt.date) -> InForce:
+    rules = [r for r in _ACTIVE_OR_MONITOR.rows(version.pk) if r.effective_from <= on]
     active = next((r for r in rules if r.mode == Mode.ACTIVE), None)
     return InForce(active, [r for r in rules if r.mode == Mode.MONITOR])
 

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from tongban.cases.actions import is_new
 from tongban.cases.models import Case
 from tongban.catalog.guide import IncompleteAnswers, derived_from_published, guide_for
 from tongban.catalog.models import ItemVersion, Material
@@ -364,7 +365,17 @@ def verify_materials(
             )
         )
     sql.insert_many(rows)
+    # A new case's verifications are all on this object: later checks by the action that
+    # inserted it (an instant application's submission) need not read them back.
+    known = case.__dict__.get(_KNOWN)
+    if new:
+        case.__dict__[_KNOWN] = list(rows)
+    elif known is not None:
+        known.extend(rows)
     return rows
+
+
+_KNOWN = "_verifications_known"
 
 
 def confirmed_ids(case: Case, materials: Iterable[Material]) -> set[int]:
@@ -373,8 +384,13 @@ def confirmed_ids(case: Case, materials: Iterable[Material]) -> set[int]:
     if not ids or case.pk is None:
         return set()
     wanted = set(ids)
+    known = case.__dict__.get(_KNOWN) if is_new(case) else None
+    if known is not None:
+        rows = [{"material_id": v.material_id, "confirmed": v.confirmed} for v in reversed(known)]
+    else:
+        rows = _VERIFICATIONS.rows(case.pk)  # the newest first per material
     newest: dict[int, bool] = {}
-    for row in _VERIFICATIONS.rows(case.pk):
+    for row in rows:
         if row["material_id"] in wanted:
             newest.setdefault(row["material_id"], row["confirmed"])
     return {material_id for material_id, confirmed in newest.items() if confirmed}

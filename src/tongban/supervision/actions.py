@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from tongban.cases import hooks
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.models import Status as CaseStatus
+from tongban.catalog.guide import derived_from_published
+from tongban.catalog.models import ItemVersion
 from tongban.certificates.models import Certificate
 from tongban.core import audit, crypto
 from tongban.core.notifications import Channel, notify
@@ -56,13 +58,19 @@ def event_for(action: str, source: str) -> str | None:
 
 def on_case_acted(sender, case: Case, action: str, source: str = "", **_kwargs) -> None:
     event = event_for(action, source)
-    if event is None:
+    if event is None or not _supervised(case.item_version):
         return
     agencies = list(case.item_version.supervising_agencies.all())
-    if not agencies:
-        return
     case_event = CaseEvent.objects.filter(case=case, action=action).order_by("-at", "-pk").first()
     push_result(case, event, agencies, case_event)
+
+
+def _supervised(version: ItemVersion) -> bool:
+    """Whether any department supervises ``version``: asked on every approval, and a
+    published version's departments never change (``catalog.models``), so kept."""
+    return derived_from_published(
+        version, "supervised", lambda: version.supervising_agencies.exists()
+    )
 
 
 def connect() -> None:
