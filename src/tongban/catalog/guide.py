@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -120,8 +120,25 @@ def version_parts(version: ItemVersion) -> tuple[list[SituationQuestion], list[M
 def guide_for(version: ItemVersion, option_ids: Iterable[int], *, strict: bool = True) -> Guide:
     """The materials, conditions, limit and fee for the chosen answers.
 
-    Reads everything in four queries whatever the number of materials.
+    Reads everything in four queries whatever the number of materials; a published
+    version's guide for the same answers is worked out once (every case action asks).
     """
+    option_ids = tuple(option_ids)
+    kept = derived_from_published(
+        version, f"guide:{strict}:{option_ids}", lambda: _guide_for(version, option_ids, strict)
+    )
+    # Each caller its own lists and its own version object (``published_version``).
+    return replace(
+        kept,
+        version=version,
+        answers=list(kept.answers),
+        materials=list(kept.materials),
+        conditions=list(kept.conditions),
+        fees=list(kept.fees),
+    )
+
+
+def _guide_for(version: ItemVersion, option_ids: tuple[int, ...], strict: bool) -> Guide:
     questions, all_materials = version_parts(version)
     options = {option.pk: option for q in questions for option in q.options.all()}
     chosen_options = [options[pk] for pk in option_ids if pk in options]

@@ -19,8 +19,10 @@ ORM as usual.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -421,7 +423,76 @@ def savepoint_depth(using: str = "default") -> int:
 
 
 def _prepared_values(objs: Sequence[models.Model], fields, connection) -> list:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    plain = _plain_checks(tuple(fields), connection.vendor)
+    values = []
+    for obj in objs:
+        for field, is_plain in zip(fields, plain, strict=True):
+            value = getattr(obj, field.attname) if is_plain is not None else None
+            if is_plain is not None and (value is None or is_plain(value)):
+                values.append(value)  # what the field would make of it anyway
+            else:
+                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    return values
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)  # choices' members too: the field passes them on as is
+
+
+def _is_integer(value: Any) -> bool:
+    return type(value) is int  # not a bool: the field would make it 0 or 1
+
+
+def _is_aware_moment(value: Any) -> bool:
+    return type(value) is dt.datetime and value.tzinfo is not None
+
+
+def _is_day(value: Any) -> bool:
+    return type(value) is dt.date
+
+
+def _is_uuid(value: Any) -> bool:
+    return type(value) is uuid.UUID
+
+
+# Field classes whose values of some Python types go to PostgreSQL exactly as they are
+# (the field's own preparation would return them unchanged): preparing every value
+# through its field cost more than the statement itself on a wide row.
+_PLAIN = {
+    models.CharField: _is_text,
+    models.TextField: _is_text,
+    models.IntegerField: _is_integer,
+    models.BigIntegerField: _is_integer,
+    models.SmallIntegerField: _is_integer,
+    models.PositiveIntegerField: _is_integer,
+    models.PositiveSmallIntegerField: _is_integer,
+    models.PositiveBigIntegerField: _is_integer,
+    models.BooleanField: lambda value: type(value) is bool,
+    models.ForeignKey: _is_integer,
+    models.OneToOneField: _is_integer,
+    models.DateTimeField: _is_aware_moment,
+    models.DateField: _is_day,
+    models.UUIDField: _is_uuid,
+}
+
+
+@functools.cache
+def _plain_checks(fields: tuple, vendor: str) -> tuple:
+    """Per field, the check that a value may go as it is, or None where the field always
+    prepares it (another database, a date set on saving, a key that is not an id)."""
+    if vendor != "postgresql":
+        return tuple(None for _ in fields)
+    checks = []
+    for field in fields:
+        check = _PLAIN.get(type(field))
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            check = None
+        if isinstance(field, models.ForeignKey) and not isinstance(
+            field.target_field, models.AutoField | models.BigAutoField | models.SmallAutoField
+        ):
+            check = None
+        checks.append(check)
+    return tuple(checks)
 
 
 @functools.cache

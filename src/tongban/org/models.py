@@ -469,6 +469,11 @@ class Applicant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_id_number", None)  # the clear number never leaves the process
+        return state
+
     def save(self, *args, **kwargs):
         if self.credit_code:
             self.credit_code = self.credit_code.strip().upper()
@@ -482,8 +487,15 @@ class Applicant(models.Model):
 
     @property
     def id_number(self) -> str:
-        """The full number: decrypt only where the law and the task need it."""
-        return crypto.decrypt(self.id_number_encrypted) if self.id_number_encrypted else ""
+        """The full number: decrypt only where the law and the task need it (once per
+        object: an instant application asks for it three times)."""
+        token = self.id_number_encrypted
+        if not token:
+            return ""
+        kept = self.__dict__.get("_id_number")
+        if kept is None or kept[0] != token:
+            kept = self.__dict__["_id_number"] = (token, crypto.decrypt(token))
+        return kept[1]
 
     @property
     def identifier_display(self) -> str:

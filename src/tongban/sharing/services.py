@@ -133,7 +133,7 @@ def sources_needed(case: Case) -> set[str]:
 def subject_of(applicant: Applicant) -> str:
     """What registers know the applicant by: the ID number, or the credit code."""
     if applicant.id_number_encrypted:
-        return crypto.decrypt(applicant.id_number_encrypted)
+        return applicant.id_number
     return applicant.credit_code or ""
 
 
