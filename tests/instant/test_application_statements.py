@@ -47,11 +47,11 @@ def test_an_instant_application_in_few_statements_with_one_audit_append(demo_cit
     assert len(appends) == 1, "the decision's entries ride on the submission's append"
     if connection.vendor == "postgresql":
         # session; user; item; applicant; version; delegations; the case; its event;
-        # archive; rules in force; population (materials); query; verifications; files;
-        # the case again; its event; population (rule); query; evaluation; credit;
+        # archive; rules in force; population (for the materials and the rule); query;
+        # verifications; files; the case again; its event; evaluation; credit;
         # notifications; the case; three events; certificate type; certificate; its event;
         # audit head; audit entries, head and tasks (44 before this path was one action)
-        assert len(statements) <= 28, "\n".join(s[:90] for s in statements)
+        assert len(statements) <= 26, "\n".join(s[:90] for s in statements)
     case = Case.objects.get(pk=body["case_id"])
     actions_audited = set(
         AuditEntry.objects.filter(object_id=str(case.pk)).values_list("action", flat=True)
@@ -133,3 +133,36 @@ def test_a_new_cases_confirmations_read_from_memory_equal_the_databases(demo_cit
         hooks._submit_handlers.remove(look)
     assert seen["rows"] >= 1
     assert seen["memory"] == seen["database"] and seen["memory"]
+
+
+def test_a_source_is_asked_once_and_its_query_names_both_uses(demo_city):
+    from tongban.instant.services import PURPOSE
+    from tongban.sharing.models import SharingQuery
+
+    body = apply(client_for("citizen"), "senior_card").json()
+
+    queries = SharingQuery.objects.filter(case_id=body["case_id"], source__code="population")
+    assert queries.count() == 1, "materials and rule share one lookup in one action"
+    purpose = queries.get().purpose
+    assert PURPOSE in purpose and "材料" in purpose
+    assert body["outcome"] == "approve"  # the rule read that very answer
+
+
+def test_a_draft_submitted_later_asks_again_for_the_rule(demo_city):
+    from tongban.sharing.models import SharingQuery
+
+    citizen = User.objects.get(username="citizen")
+    principal = principal_for(citizen)
+    item = Item.objects.get(impl_code=ITEM_BY_KEY["senior_card"].impl_code)
+    draft = actions.start_application(
+        principal,
+        item,
+        applicant=Applicant.objects.get(account=citizen),
+        channel="mobile",
+        answers=answer_ids("senior_card"),
+    )
+    case = actions.submit(principal, draft)
+
+    assert case.status == Status.RESULT_ISSUED
+    purposes = list(SharingQuery.objects.filter(case=case).values_list("purpose", flat=True))
+    assert len(purposes) == 2, "the draft's check did not claim a use it could not know of"

@@ -569,6 +569,16 @@ def _inserting() -> Iterator[set[int]]:
         _inserted.reset(token)
 
 
+# Set by ``start_and_submit`` while it runs: the case it starts is submitted in it.
+_at_once: contextvars.ContextVar[bool] = contextvars.ContextVar("cases_at_once", default=False)
+
+
+def submitted_at_once(case: Case) -> bool:
+    """Whether ``case`` is being started and submitted in the one action running now (an
+    instant application): what its creation asks, its submission may use."""
+    return _at_once.get() and is_new(case)
+
+
 def is_new(case: Case) -> bool:
     """Whether the action running now inserted this case: nothing else can refer to its
     row yet (no certificate, no verification made by another request)."""
@@ -671,10 +681,14 @@ def start_and_submit(principal: Principal, item: Item, **start: Any) -> Case:
     """:func:`start_application` and :func:`submit` as one action (an instant application
     from a phone: the draft is never shown). The case row is not read back to be locked:
     this transaction inserted it, and no one else sees it before the commit."""
-    with _transaction(), _inserting():
-        case = start_application(principal, item, **start)
-        case._loaded = _columns(case)
-        return _submit(principal, case, _now())
+    token = _at_once.set(True)
+    try:
+        with _transaction(), _inserting():
+            case = start_application(principal, item, **start)
+            case._loaded = _columns(case)
+            return _submit(principal, case, _now())
+    finally:
+        _at_once.reset(token)
 
 
 def _submit(principal: Principal, case: Case, now: dt.datetime) -> Case:

@@ -16,5 +16,5 @@ class InstantConfig(AppConfig):
         from . import archive_link, services
 
         hooks.register_submit_handler(services.on_submitted)
-        sharing.register_need(services.sources_needed)
+        sharing.register_need(services.sources_needed, purpose=services.PURPOSE)
         archive_link.connect()

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from tongban.cases.actions import is_new
+from tongban.cases.actions import is_new, submitted_at_once
 from tongban.cases.models import Case
 from tongban.catalog.guide import IncompleteAnswers, derived_from_published, guide_for
 from tongban.catalog.models import ItemVersion, Material
@@ -90,12 +90,22 @@ def source(code: str) -> DataSource | None:
 # ---------------------------------------------------------------- who needs what
 
 _needs: list[Callable[[Case], Iterable[str]]] = []
+_purposes: dict[Callable, str] = {}
 
 
-def register_need(need: Callable[[Case], Iterable[str]]) -> None:
-    """``need(case)`` names the sources another app reads for ``case``."""
+def register_need(need: Callable[[Case], Iterable[str]], purpose: str = "") -> None:
+    """``need(case)`` names the sources another app reads for ``case``; ``purpose`` is
+    what it asks them for (its lookups' purpose). A case started and submitted in one
+    action is asked once per source: the one query records every purpose it served."""
     if need not in _needs:
         _needs.append(need)
+    if purpose:
+        _purposes[need] = purpose
+
+
+def _also_for(case: Case, code: str) -> list[str]:
+    """The purposes other apps will ask ``code`` for, for ``case``, in this action."""
+    return [purpose for need, purpose in _purposes.items() if code in set(need(case))]
 
 
 def material_sources(version: ItemVersion) -> set[str]:
@@ -284,10 +294,20 @@ def lookup_many(
     """:func:`lookup` for each source, in order; the first refusal raises. Who may see
     the case and what it needs are worked out once for all of them."""
     may_see, needed = _may_see(principal, case), sources_needed(case)
-    return {
-        code: _lookup(principal, code, subject, case, purpose, may_see, needed)
-        for code in source_codes
-    }
+    shared = case.__dict__.get(_SHARED) if is_new(case) else None
+    answers = {}
+    for code in source_codes:
+        kept = shared.get((code, normalize(subject))) if shared else None
+        if kept is not None and purpose in kept[1] and may_see and code in needed:
+            answers[code] = kept[0]  # asked once in this action; its query names this use
+            continue
+        answers[code] = _lookup(principal, code, subject, case, purpose, may_see, needed)
+    return answers
+
+
+# What a case started and submitted in one action was told, per (source, subject), with
+# the purposes its query named besides checking the materials.
+_SHARED = "_answers_shared"
 
 
 # ---------------------------------------------------------------- materials (三减一优)
@@ -337,11 +357,17 @@ def verify_materials(
     may_see, needed = _may_see(principal, case), sources_needed(case)
     with translation.override(settings.LANGUAGE_CODE):  # kept: in the site's language
         purpose = _("Checking the materials")
+    at_once = submitted_at_once(case)
     for code in sorted({m.shared_source for m in waiting}):
+        also = _also_for(case, code) if at_once else []
+        asked_for = "；".join([purpose, *also])
         try:
-            answers[code] = _lookup(principal, code, subject, case, purpose, may_see, needed)
+            answers[code] = _lookup(principal, code, subject, case, asked_for, may_see, needed)
         except (PermissionDenied, ValidationError):
             continue  # refused (recorded) or no such source: the material stays asked for
+        if also:  # the submission that follows in this action uses this very answer
+            shared = case.__dict__.setdefault(_SHARED, {})
+            shared[(code, normalize(subject))] = (answers[code], set(also))
     now = timezone.now()
     rows = []
     for material in waiting:
