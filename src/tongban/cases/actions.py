@@ -261,8 +261,12 @@ def _move(
 
 def _flush_audit(case: Case) -> None:
     """The audit entries, then the other apps' reactions (``hooks.case_acted``); appended
-    to the chain in one statement at the end, with the action's tasks riding along."""
-    sql.insert_many(case.__dict__.pop("_pending_events", []))
+    to the chain in one statement at the end, with the action's tasks riding along.
+
+    A case started and submitted in one action writes its creation's event with its
+    submission's (the creation's receivers read no history)."""
+    if not (case.status == Status.DRAFT and submitted_at_once(case)):
+        sql.insert_many(case.__dict__.pop("_pending_events", []))
     with audit.deferred(riders=task_backend.rows_to_write):
         for action, changes, actor in case.__dict__.pop("_pending_audit", []):
             audit.record(action, case, changes=changes, actor=actor)
@@ -276,11 +280,16 @@ def _save(case: Case, now: dt.datetime) -> None:
     loaded = case.__dict__.get("_loaded")
     if loaded is None:
         case.save()
-    else:  # write only what the action changed
-        changed = [name for name, value in _columns(case).items() if loaded[name] != value]
-        sql.update(case, changed)
-        case._loaded = _columns(case)
+    elif not submitted_at_once(case):  # that one's row is written once, at its end
+        _write_changes(case, loaded)
     _flush_audit(case)
+
+
+def _write_changes(case: Case, loaded: dict[str, Any]) -> None:
+    """Write only what the action changed."""
+    changed = [name for name, value in _columns(case).items() if loaded[name] != value]
+    sql.update(case, changed)
+    case._loaded = _columns(case)
 
 
 def _guide_of(case: Case) -> Guide:
@@ -680,13 +689,17 @@ def submit(principal: Principal, case: Case, *, revision: int | None = None) -> 
 def start_and_submit(principal: Principal, item: Item, **start: Any) -> Case:
     """:func:`start_application` and :func:`submit` as one action (an instant application
     from a phone: the draft is never shown). The case row is not read back to be locked:
-    this transaction inserted it, and no one else sees it before the commit."""
+    this transaction inserted it, and no one else sees it before the commit; for the same
+    reason its row is updated once, at the end, with what the submission and the submit
+    handlers (an instant decision) changed."""
     token = _at_once.set(True)
     try:
         with _transaction(), _inserting():
             case = start_application(principal, item, **start)
             case._loaded = _columns(case)
-            return _submit(principal, case, _now())
+            _submit(principal, case, _now())
+            _write_changes(case, case._loaded)
+            return case
     finally:
         _at_once.reset(token)
 
