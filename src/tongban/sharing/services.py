@@ -365,7 +365,7 @@ def verify_materials(
             answers[code] = _lookup(principal, code, subject, case, asked_for, may_see, needed)
         except (PermissionDenied, ValidationError):
             continue  # refused (recorded) or no such source: the material stays asked for
-        if also:  # the submission that follows in this action uses this very answer
+        if also and not answers[code].error:  # the submission that follows uses it
             shared = case.__dict__.setdefault(_SHARED, {})
             shared[(code, normalize(subject))] = (answers[code], set(also))
     now = timezone.now()
