@@ -39,6 +39,11 @@ def _own_connection(using: str):
     if own is None or own.closed or own.broken:
         params = connections[using].get_connection_params()
         own = psycopg.connect(**params, autocommit=True)
+        # A number's own commit need not wait for the disk: the transaction that uses it
+        # commits after it and waits for the log up to its own commit, which takes the
+        # counter's change along. Should the server stop before that, no committed case
+        # holds the number, and giving it again is harmless.
+        own.execute("SET synchronous_commit TO off")
         _local.__dict__.setdefault("connections", {})[using] = own
         with _opened_lock:
             _opened.append(own)
