@@ -93,8 +93,8 @@ def record(
         changes=_jsonable(changes or {}),
         request_id=current_request_id(),
     )
-    pending = _pending.get()
-    if pending is not None and sql.savepoint_depth() == _pending_depth.get():
+    pending = kept_here()
+    if pending is not None:
         pending.append(entry)  # appended at the end of ``deferred()``
     else:
         # Inside a savepoint newer than the block: appended now, so that rolling the
@@ -147,7 +147,7 @@ def deferred(riders: Callable[[], Sequence[models.Model]] | None = None) -> Iter
     appended when it ends, inside that savepoint: rolling the savepoint back takes its
     entries with it.
     """
-    if _pending.get() is not None and sql.savepoint_depth() == _pending_depth.get():
+    if kept_here() is not None:
         yield
         return
     token = _pending.set([])

@@ -314,7 +314,15 @@ def _insert_statement(model: type[models.Model], using: str, rows: int, returnin
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
     if returning:
         sql += f" RETURNING {quote(meta.pk.column)}"
-    return sql, fields
+    return sql, _Columns(fields, _plain_checks(fields, connections[using].vendor))
+
+
+class _Columns(list):
+    """An INSERT's fields, with the check per field that a value may go as it is."""
+
+    def __init__(self, fields: list, plain: tuple) -> None:
+        super().__init__(fields)
+        self.plain = plain
 
 
 def insert(obj: models.Model, *, using: str = "default") -> models.Model:
@@ -422,16 +430,16 @@ def savepoint_depth(using: str = "default") -> int:
     return sum(1 for sid in connections[using].savepoint_ids if sid)
 
 
-def _prepared_values(objs: Sequence[models.Model], fields, connection) -> list:
-    plain = _plain_checks(tuple(fields), connection.vendor)
+def _prepared_values(objs: Sequence[models.Model], fields: _Columns, connection) -> list:
     values = []
     for obj in objs:
-        for field, is_plain in zip(fields, plain, strict=True):
-            value = getattr(obj, field.attname) if is_plain is not None else None
-            if is_plain is not None and (value is None or is_plain(value)):
-                values.append(value)  # what the field would make of it anyway
-            else:
-                values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+        for field, is_plain in zip(fields, fields.plain, strict=True):
+            if is_plain is not None:
+                value = getattr(obj, field.attname)
+                if value is None or is_plain(value):
+                    values.append(value)  # what the field would make of it anyway
+                    continue
+            values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
     return values
 
 
@@ -476,8 +484,7 @@ _PLAIN = {
 }
 
 
-@functools.cache
-def _plain_checks(fields: tuple, vendor: str) -> tuple:
+def _plain_checks(fields: list, vendor: str) -> tuple:
     """Per field, the check that a value may go as it is, or None where the field always
     prepares it (another database, a date set on saving, a key that is not an id)."""
     if vendor != "postgresql":

@@ -66,8 +66,7 @@ def enqueued_together() -> Iterator[None]:
     (a block inside another joins it). Use inside the transaction the tasks belong to.
     A task enqueued inside a savepoint opened within the block is written at once; a
     block opened inside such a savepoint is a block of its own."""
-    outer = _together.get()
-    if outer is not None and outer.depth == sql.savepoint_depth():
+    if kept_here() is not None:
         yield
         return
     kept = _Kept()
@@ -112,8 +111,8 @@ class DatabaseBackend(_DatabaseBackend):
             if task.run_after is None:  # ``using(run_after=…)`` variants are not kept
                 self._validated.add(task)
         row = self._row(task, args, kwargs)
-        kept = _together.get()
-        if kept is None or sql.savepoint_depth() != kept.depth:
+        kept = kept_here()
+        if kept is None:
             sql.insert(row)
             result = self._result(row, task)
             task_enqueued.send(type(self), task_result=result)

@@ -103,6 +103,13 @@ def register_need(need: Callable[[Case], Iterable[str]], purpose: str = "") -> N
         _purposes[need] = purpose
 
 
+# Kept on a case object by the action that inserted it (``cases.actions.is_new``): what
+# a case started and submitted in one action was told, per (source, subject), with the
+# purposes its query named besides checking the materials; and all its verifications.
+_SHARED = "_answers_shared"
+_KNOWN = "_verifications_known"
+
+
 def _also_for(case: Case, code: str) -> list[str]:
     """The purposes other apps will ask ``code`` for, for ``case``, in this action."""
     return [purpose for need, purpose in _purposes.items() if code in set(need(case))]
@@ -305,11 +312,6 @@ def lookup_many(
     return answers
 
 
-# What a case started and submitted in one action was told, per (source, subject), with
-# the purposes its query named besides checking the materials.
-_SHARED = "_answers_shared"
-
-
 # ---------------------------------------------------------------- materials (三减一优)
 
 
@@ -399,9 +401,6 @@ def verify_materials(
     elif known is not None:
         known.extend(rows)
     return rows
-
-
-_KNOWN = "_verifications_known"
 
 
 def confirmed_ids(case: Case, materials: Iterable[Material]) -> set[int]:
