@@ -73,10 +73,11 @@ def test_zero_days_is_the_start_and_next_workday_is_the_first_on_or_after(calend
     assert following == (start if calendar.is_workday(start) else naive_add(calendar, start, 1))
 
 
-@given(calendars, days, days)
-def test_working_days_between_counts_each_working_day_once(calendar, first, second):
-    low, high = sorted((first, second))
-    assume((high - low).days <= 800)
+# The second day is drawn as an offset from the first: two free dates 800 days apart or
+# less were too rare, and hypothesis failed its health check for filtering too much.
+@given(calendars, days, st.integers(min_value=0, max_value=800))
+def test_working_days_between_counts_each_working_day_once(calendar, low, span):
+    high = low + dt.timedelta(days=span)
     expected = sum(
         calendar.is_workday(low + dt.timedelta(days=k)) for k in range(1, (high - low).days + 1)
     )
