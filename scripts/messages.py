@@ -11,7 +11,9 @@ import tempfile
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "tongban"
-TONGBAN = [sys.executable, "-m", "tongban.cli"]
+# -P: the app folder is the working directory, and its modules (cases/warnings.py) must
+# not shadow the standard library's.
+TONGBAN = [sys.executable, "-P", "-m", "tongban.cli"]
 
 # Settings create var/ in the working directory; keep it out of the source tree.
 os.environ.setdefault("TONGBAN_VAR_DIR", tempfile.mkdtemp(prefix="tongban-messages-"))

@@ -296,7 +296,7 @@ def _stage(request, project_id: int, stage: str) -> ProjectStage:
 def _agencies(ids: list[int]) -> list[Agency]:
     agencies = list(Agency.objects.filter(pk__in=ids))
     if len(agencies) != len(set(ids)):
-        raise ApiError(404, "not_found", "unknown agency")
+        raise ApiError(404, "not_found", _("Unknown agency."))
     return agencies
 
 
