@@ -2,6 +2,9 @@
 person with the rule's reasons, never deny; a rule in monitor mode decides nothing; a
 failure loses nothing."""
 
+import datetime as dt
+import json
+
 import pytest
 
 from tongban.cases.models import Case, CaseEvent, Status
@@ -85,6 +88,10 @@ def test_a_failure_during_the_decision_refers_the_case_and_keeps_it(demo_city, m
     assert not RuleEvaluation.objects.filter(case=case).exists()  # rolled back to the savepoint
     assert body["evaluations"] == [] and body["certificate"] is None
     assert CaseEvent.objects.filter(case=case, action="submit").exists()
+    # The applicant is told that a person will decide, and why; a later look says the same.
+    assert body["outcome"] == "refer"
+    assert body["reasons"] == ["自动比对未能完成，将转人工办理。"]
+    assert client_for("citizen").get(f"/api/v1/instant/cases/{case.pk}").json() == body
 
 
 def test_the_decision_is_readable_through_the_api(demo_city):
@@ -156,3 +163,59 @@ def test_a_failure_after_the_certificate_leaves_no_trace_of_it_in_the_answer(
     assert not Certificate.objects.filter(case=case).exists()
     assert body["certificate"] is None and body["evaluations"] == []
     assert not RuleEvaluation.objects.filter(case=case).exists()
+    assert body["outcome"] == "refer" and len(body["reasons"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "message"),
+    [
+        ("/api/v1/instant/apply", "zh-hans", "没有编码为“NO-SUCH-ITEM”的政务服务事项。"),
+        ("/api/v1/instant/apply", "en", "No service item has the code “NO-SUCH-ITEM”."),
+        ("/api/v1/cases", "zh-hans", "没有编码为“NO-SUCH-ITEM”的政务服务事项。"),
+    ],
+)
+def test_an_unknown_item_code_is_named_in_the_answer_and_nothing_is_made(
+    demo_city, path, language, message
+):
+    before = Case.objects.count()
+    response = client_for("citizen").post(
+        path,
+        json.dumps({"item": "NO-SUCH-ITEM", "form_data": {}, "answers": [], "channel": "mobile"}),
+        content_type="application/json",
+        headers={"accept-language": language},
+    )
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "unknown_item", "message": message}
+    assert Case.objects.count() == before
+
+
+def test_a_black_listed_resident_is_referred_with_the_credit_reason_in_chinese(demo_city):
+    from tongban.credit import actions as credit_actions
+    from tongban.credit.models import Kind, Source
+    from tongban.org.models import Applicant
+    from tongban.org.policy import SYSTEM
+
+    credit_actions.record(
+        SYSTEM,
+        applicant=Applicant.objects.get(account__username="citizen"),
+        kind=Kind.BLACK_LIST,
+        title="失信被执行人",
+        authority="德州市中级人民法院",
+        decided_on=dt.date(2025, 9, 1),
+        source=Source.PLATFORM,
+    )
+
+    citizen = client_for("citizen")
+    body = apply(citizen, "senior_card").json()
+
+    # The rule would approve (68 years old); a machine never approves a black-listed one,
+    # and the answer says what was decided, not what the rule said.
+    assert body["status"] == Status.SUBMITTED and body["certificate"] is None
+    assert body["outcome"] == "refer"
+    assert body["evaluations"][0]["outcome"] == "approve"
+    assert body["reasons"][0].startswith("信用："), body["reasons"]
+    assert body["reasons"][0].endswith("转人工审核。")
+    assert citizen.get(f"/api/v1/instant/cases/{body['case_id']}").json() == body
+    page = citizen.get(f"/me/cases/{body['case_id']}/").content.decode()
+    assert 'data-instant-outcome="refer"' in page and body["reasons"][0] in page

@@ -936,6 +936,7 @@ def refer_to_person(case: Case, *, reasons: list[str], data: dict[str, Any] | No
     """
     now = _now()
     note = "；".join(reasons)
+    data = {**(data or {}), "reasons": list(reasons)}  # what the applicant is told, as a list
     _record(SYSTEM, case, "refer", source=case.status, note=note, data=data, now=now, public=True)
     _save(case, now)
     return case

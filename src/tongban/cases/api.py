@@ -917,6 +917,19 @@ def progress(request, payload: ProgressIn):
 
 # Every application by an applicant account reads its applicant (compiled once).
 _APPLICANT_OF_ACCOUNT = Prepared(lambda user_id: Applicant.objects.filter(account_id=user_id))
+# Every application reads its item by code (compiled once per process).
+_ITEM_BY_CODE = Prepared(lambda code: Item.objects.select_related("agency").filter(impl_code=code))
+
+
+def item_to_apply_for(code: str) -> Item:
+    """The item an application names by its implementation code; 404 naming the code
+    when there is none (an integrator's typo should say what was not found)."""
+    item = _ITEM_BY_CODE.first(code)
+    if item is None:
+        raise ApiError(
+            404, "unknown_item", _("No service item has the code “%(code)s”.") % {"code": code}
+        )
+    return item
 
 
 def applicant_for(principal: Principal, requested: int | None) -> Applicant:
@@ -941,7 +954,7 @@ def applicant_for(principal: Principal, requested: int | None) -> Applicant:
 def start_application(request, payload: ApplicationIn):
     """Start an application (a draft) under the item's version in force today."""
     principal = _principal(request)
-    item = get_object_or_404(Item, impl_code=payload.item)
+    item = item_to_apply_for(payload.item)
     applicant = applicant_for(principal, payload.applicant)
     if principal.kind == "applicant" and payload.channel not in ONLINE_CHANNELS:
         raise ValidationError(

@@ -3,16 +3,14 @@ department's portal), and read a case's decision with its reasons and certificat
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from tongban.cases import actions
-from tongban.cases.api import applicant_for, visible_case
+from tongban.cases.api import applicant_for, item_to_apply_for, visible_case
 from tongban.cases.models import ONLINE_CHANNELS, Channel
-from tongban.catalog.models import Item
-from tongban.core import audit, sql, task_backend
+from tongban.core import audit, task_backend
 from tongban.core.api import ErrorOut
 from tongban.org.api_auth import AUTH
 from tongban.rules import services as rules
@@ -20,11 +18,6 @@ from tongban.rules import services as rules
 from . import views_data
 
 router = Router(tags=["instant"])
-
-# Every application reads its item by code (compiled once per process, ``core.sql``).
-_ITEM_BY_CODE = sql.Prepared(
-    lambda code: Item.objects.select_related("agency").filter(impl_code=code)
-)
 
 
 class InstantApplicationIn(Schema):
@@ -61,7 +54,10 @@ class DecisionOut(Schema):
     status: str
     status_label: str
     instant: bool = Field(description="the item is decided by a decision rule in force")
-    outcome: str = Field(description="approve, refer, or empty when no rule decided")
+    outcome: str = Field(
+        description="approve; refer (a person decides, for the reasons given: the rule's, the "
+        "applicant's credit, or a check that failed); empty when no rule decided"
+    )
     reasons: list[str]
     evaluations: list[EvaluationOut]
     certificate: CertificateRef | None
@@ -89,9 +85,7 @@ def apply(request, payload: InstantApplicationIn):
     decided in the same call (approved with its certificate, or referred to a person with
     the reasons). Nothing is kept when the application is refused as incomplete."""
     principal = request.principal
-    item = _ITEM_BY_CODE.first(payload.item)
-    if item is None:
-        raise Http404
+    item = item_to_apply_for(payload.item)
     applicant = applicant_for(principal, payload.applicant)
     if payload.channel not in ONLINE_CHANNELS:
         raise ValidationError(

@@ -173,4 +173,11 @@ def _fast_track(case: Case) -> Decision:
 
 def on_submitted(case: Case) -> None:
     if case.status == Status.SUBMITTED:
-        decide(case)
+        # Kept for the request's answer: what was decided, which may differ from what
+        # the rule said (a black-listed applicant, a failed check).
+        case.__dict__["_instant_decision"] = decide(case)
+
+
+def decision_made(case: Case) -> Decision | None:
+    """The decision this request made for ``case``, if it made one."""
+    return case.__dict__.get("_instant_decision")

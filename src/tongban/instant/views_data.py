@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.cases.models import Case, Status
+from tongban.cases.models import Case, CaseEvent, Status
 from tongban.catalog.actions import current_version
 from tongban.catalog.models import ItemVersion
 from tongban.certificates.actions import issued_with
@@ -14,7 +14,7 @@ from tongban.certificates.models import Certificate
 from tongban.rules import services as rules
 from tongban.rules.models import Mode
 
-from .services import has_active_rule
+from .services import decision_made, has_active_rule
 
 
 def certificate_of(case: Case) -> Certificate | None:
@@ -45,17 +45,17 @@ def decision_of(
         certificate = issued_with(case)
     if evaluations is None:
         evaluations = rules.evaluations_for(case)
-    deciding = next((e for e in evaluations if e.decided), None)
     if certificate is None and case.status != Status.SUBMITTED:
         certificate = certificate_of(case)
+    outcome, reasons = _outcome(case, evaluations, just_applied)
     return {
         "case_id": case.pk,
         "code": case.code,
         "status": case.status,
         "status_label": str(Status(case.status).label),
         "instant": has_active_rule(case.item_version),
-        "outcome": ("approve" if deciding.outcome == "approve" else "refer") if deciding else "",
-        "reasons": list(deciding.reasons) if deciding else [],
+        "outcome": outcome,
+        "reasons": reasons,
         "evaluations": [
             {
                 "rule": e.rule.name,
@@ -69,6 +69,24 @@ def decision_of(
         ],
         "certificate": certificate_ref(certificate) if certificate else None,
     }
+
+
+def _outcome(case: Case, evaluations: list, just_applied: bool) -> tuple[str, list[str]]:
+    """What was decided and why. Not always what the rule said: a rule's approval of a
+    black-listed applicant, or a check that failed, refers the case to a person, and the
+    applicant is told that and its reasons."""
+    if just_applied:
+        made = decision_made(case)
+        if made is None or (made.outcome == "approve" and not evaluations):
+            return "", []  # no rule decided (no rule in force, or the credit fast track)
+        return made.outcome, list(made.reasons)
+    referral = CaseEvent.objects.filter(case=case, action="refer").order_by("-at", "-pk").first()
+    if referral is not None:
+        return "refer", list((referral.data or {}).get("reasons") or referral.note.split("；"))
+    deciding = next((e for e in evaluations if e.decided), None)
+    if deciding is None:
+        return "", []
+    return ("approve" if deciding.outcome == "approve" else "refer"), list(deciding.reasons)
 
 
 def instant_items() -> list[dict[str, Any]]:
