@@ -71,6 +71,13 @@ def test_an_incomplete_form_is_refused_and_nothing_is_created(bw):
     assert not BundleCase.objects.exists() and not Case.objects.exists()
 
 
+def test_a_phone_that_is_no_number_is_refused_once_and_nothing_is_created(bw):
+    with pytest.raises(ValidationError) as refused:
+        _start(bw, {**FORM, "phone": "同上"})
+    assert "联系电话“同上”不是电话号码" in str(refused.value)
+    assert not BundleCase.objects.exists() and not Case.objects.exists()
+
+
 def test_the_questionnaire_is_answered_once_for_every_part(bw):
     parent = _start(bw, answers={"是否设立分支机构?": "是"})
     gaps = {gap["material"]: len(gap["parts"]) for gap in actions.missing(parent)}

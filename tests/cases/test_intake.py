@@ -74,6 +74,8 @@ def test_material_of_another_answer_is_refused(world):
         ("missing", {}),
         ("ok", {"is_admin": "1"}),
         ("ok", {"contact_phone": ["1"]}),
+        ("ok", {"contact_phone": "abc"}),
+        ("ok", {"contact_phone": "139"}),
     ],
 )
 def test_tampered_answers_or_form_are_refused(world, answers, form):

@@ -219,3 +219,19 @@ def test_a_black_listed_resident_is_referred_with_the_credit_reason_in_chinese(d
     assert citizen.get(f"/api/v1/instant/cases/{body['case_id']}").json() == body
     page = citizen.get(f"/me/cases/{body['case_id']}/").content.decode()
     assert 'data-instant-outcome="refer"' in page and body["reasons"][0] in page
+
+
+@pytest.mark.parametrize("phone", ["13805341958", "0534-2688888", "+86 138 0534 1958"])
+def test_a_contact_phone_in_any_usual_form_is_taken(demo_city, phone):
+    response = apply(client_for("citizen"), "senior_card", contact_phone=phone)
+    assert response.status_code == 201, response.content
+
+
+def test_a_contact_phone_that_is_no_number_is_refused_saying_why(demo_city):
+    before = Case.objects.count()
+    response = apply(client_for("citizen"), "senior_card", contact_phone="电话见附件")
+
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert message.startswith("联系电话“电话见附件”不是电话号码"), message
+    assert Case.objects.count() == before

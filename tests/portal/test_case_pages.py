@@ -118,7 +118,7 @@ def test_a_missing_required_material_is_named_and_the_draft_kept(world):
     client = client_for(world.citizen)
     response = client.post(
         f"/items/{world.item.impl_code}/apply/",
-        {**answers(world, "租赁", "否"), "contact_phone": "139", "intent": "submit"},
+        {**answers(world, "租赁", "否"), "contact_phone": "13805341958", "intent": "submit"},
     )
     assert response.status_code == 400
     page = text(response)

@@ -10,6 +10,7 @@ silently acting on a case someone else just changed.
 import contextlib
 import contextvars
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ from .queries import chiefs_of
 from .reach import check_reach, deciding_agency_for
 from .steps import StepSpec, case_steps, decision_index
 
+PHONE_CHARACTERS = re.compile(r"[0-9 ()+\-]+")
 FORM_FIELDS = {
     "contact_name": 100,
     "contact_phone": 20,
@@ -346,7 +348,24 @@ def _check_form(form_data: Any) -> dict[str, str]:
                 _("The form field %(field)s is not valid.") % {"field": key}, code="form"
             )
         cleaned[key] = value.strip()
+    phone = cleaned.get("contact_phone", "")
+    if phone and not _looks_like_a_phone_number(phone):
+        raise ValidationError(
+            _(
+                "The contact phone “%(phone)s” is not a telephone number: give a mobile "
+                "number such as 13805341958, or a landline such as 0534-2688888."
+            )
+            % {"phone": phone},
+            code="form",
+        )
     return cleaned
+
+
+def _looks_like_a_phone_number(value: str) -> bool:
+    """Lenient on purpose (mobiles, landlines with area code or extension, +86): it
+    refuses letters and fragments, which leave the clerk no way to call back."""
+    digits = sum(c.isdigit() for c in value)
+    return PHONE_CHARACTERS.fullmatch(value) is not None and 7 <= digits <= 15
 
 
 def _check_window(window: Window | None, agency: Agency) -> None:
