@@ -249,3 +249,20 @@ def test_session_write_without_csrf_token_is_refused_in_chinese():
     assert "刷新" in response.json()["message"]
     window.refresh_from_db()
     assert window.is_open is True
+
+
+def test_a_body_that_is_not_json_is_refused_in_chinese_or_english():
+    issued = actions.issue_api_client("系统", AgencyFactory(), ["applicants:write"])
+    for language, message in (
+        ("zh-hans", "请求体不是有效的 JSON。"),
+        ("en", "The request body is not valid JSON."),
+    ):
+        response = Client().post(
+            "/api/v1/org/applicants",
+            '{"kind": "legal", "name": ',
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+            **_bearer(issued.token),
+        )
+        assert response.status_code == 400
+        assert response.json() == {"code": "malformed_body", "message": message}
