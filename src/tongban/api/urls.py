@@ -153,6 +153,8 @@ def _http_error(request, exc: HttpError):
             "csrf_failed",
             _("The form expired or did not come from this site; reload the page."),
         )
+    # django-ninja turns any failure of its body parser into this one HttpError: its
+    # text is the only sign (a test pins it).
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return _error(request, 400, "malformed_body", _("The request body is not valid JSON."))
     return _error(request, exc.status_code, "error", str(exc))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from tongban.cases import hooks, permissions, transitions
 from tongban.cases.actions import attach_material
 from tongban.cases.models import Case, CaseMaterial, Status
+from tongban.cases.queries import newest_event
 from tongban.catalog.bundles import material_key
 from tongban.catalog.guide import IncompleteAnswers
 from tongban.catalog.models import Material
@@ -100,7 +101,7 @@ def archive_result(case: Case) -> ArchivedDocument | None:
 
     A denial's result is a written refusal, not a certificate: only a case issued from
     ``approved`` counts (the issue event's source status says which)."""
-    issued = case.events.filter(action="issue_result").order_by("-at", "-pk").first()
+    issued = newest_event(case, "issue_result")
     if issued is None or issued.from_status != Status.APPROVED:
         return None
     existing = ArchivedDocument.objects.filter(

@@ -52,7 +52,7 @@ from .queries import chiefs_of
 from .reach import check_reach, deciding_agency_for
 from .steps import StepSpec, case_steps, decision_index
 
-PHONE_CHARACTERS = re.compile(r"[0-9 ()+\-]+")
+_PHONE_CHARACTERS = re.compile(r"[0-9 ()+\-]+")
 FORM_FIELDS = {
     "contact_name": 100,
     "contact_phone": 20,
@@ -365,7 +365,7 @@ def _looks_like_a_phone_number(value: str) -> bool:
     """Lenient on purpose (mobiles, landlines with area code or extension, +86): it
     refuses letters and fragments, which leave the clerk no way to call back."""
     digits = sum(c.isdigit() for c in value)
-    return PHONE_CHARACTERS.fullmatch(value) is not None and 7 <= digits <= 15
+    return _PHONE_CHARACTERS.fullmatch(value) is not None and 7 <= digits <= 15
 
 
 def _check_window(window: Window | None, agency: Agency) -> None:

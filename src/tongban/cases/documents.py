@@ -15,6 +15,7 @@ from tongban.catalog.models import Material
 from tongban.core.pdf import Section, build_document
 
 from .models import Case, CaseMaterial, RefusalRequest, SupplementRequest
+from .queries import newest_event
 
 RECEIPT = "receipt"
 SUPPLEMENT = "supplement"
@@ -373,7 +374,7 @@ def _non_acceptance(case: Case) -> tuple[list[Section], dt.datetime | None]:
 
 
 def _approval(case: Case) -> tuple[list[Section], dt.datetime | None]:
-    event = case.events.filter(action="approve").order_by("-at", "-pk").first()
+    event = newest_event(case, "approve")
     if event is None:
         raise NotAvailable(APPROVAL)
     lines = [
@@ -396,7 +397,7 @@ def _approval(case: Case) -> tuple[list[Section], dt.datetime | None]:
 
 
 def _denial(case: Case) -> tuple[list[Section], dt.datetime | None]:
-    event = case.events.filter(action="deny").order_by("-at", "-pk").first()
+    event = newest_event(case, "deny")
     if event is not None:
         reason, at = event.note, event.at
     else:

@@ -11,7 +11,12 @@ from tongban.core.sql import Prepared
 from tongban.org.models import Agency, StaffRole
 from tongban.org.policy import Principal
 
-from .models import Case, Status
+from .models import Case, CaseEvent, Status
+
+
+def newest_event(case: Case, action: str) -> CaseEvent | None:
+    """The case's latest history entry of ``action`` (its note, data and moment)."""
+    return CaseEvent.objects.filter(case_id=case.pk, action=action).order_by("-at", "-pk").first()
 
 
 def chiefs_of(agency: Agency) -> QuerySet:

@@ -27,6 +27,7 @@ from tongban.cases.actions import is_new
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.models import Status as CaseStatus
 from tongban.cases.numbering import next_number
+from tongban.cases.queries import newest_event
 from tongban.core import audit, crypto, sql
 from tongban.core.identifiers import mask_resident_id
 from tongban.org import policy
@@ -345,7 +346,7 @@ def _follow_ending(case: Case, action: str) -> None:
     change = CASE_ENDINGS[action]
     if (certificate.status, change) not in transitions.TRANSITIONS:
         return  # already ended (e.g. revoked by a chief before the case was)
-    event = CaseEvent.objects.filter(case_id=case.pk, action=action).order_by("-at", "-pk").first()
+    event = newest_event(case, action)
     with translation.override(settings.LANGUAGE_CODE):
         label = str(case_transitions.ACTION_LABELS.get(action, action))
     reason = f"{label}（{case.code}）"

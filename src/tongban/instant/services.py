@@ -142,8 +142,7 @@ def _decide(case: Case, in_force, today: dt.date) -> Decision:
             [_("Credit: %(why)s A person reviews.") % {"why": assessment.explanation()}],
             decision.evaluation_ids,
         )
-        data["reasons"] = decision.reasons
-        data["credit"] = assessment.standing
+        data["credit"] = assessment.standing  # the reasons: ``refer_to_person`` keeps them
     if decision.outcome == "approve":
         note = _("Approved instantly by decision rule “%(name)s” (revision %(revision)s).") % {
             "name": in_force.active.name,

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tongban.cases.models import Case, CaseEvent, Status
+from tongban.cases.models import Case, Status
+from tongban.cases.queries import newest_event
 from tongban.catalog.actions import current_version
 from tongban.catalog.models import ItemVersion
 from tongban.certificates.actions import issued_with
@@ -80,7 +81,7 @@ def _outcome(case: Case, evaluations: list, just_applied: bool) -> tuple[str, li
         if made is None or (made.outcome == "approve" and not evaluations):
             return "", []  # no rule decided (no rule in force, or the credit fast track)
         return made.outcome, list(made.reasons)
-    referral = CaseEvent.objects.filter(case=case, action="refer").order_by("-at", "-pk").first()
+    referral = newest_event(case, "refer")
     if referral is not None:
         return "refer", list((referral.data or {}).get("reasons") or referral.note.split("；"))
     deciding = next((e for e in evaluations if e.decided), None)

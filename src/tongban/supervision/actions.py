@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from tongban.cases import hooks
 from tongban.cases.models import Case, CaseEvent
 from tongban.cases.models import Status as CaseStatus
+from tongban.cases.queries import newest_event
 from tongban.catalog.guide import derived_from_published
 from tongban.catalog.models import ItemVersion
 from tongban.certificates.models import Certificate
@@ -61,7 +62,7 @@ def on_case_acted(sender, case: Case, action: str, source: str = "", **_kwargs) 
     if event is None or not _supervised(case.item_version):
         return
     agencies = list(case.item_version.supervising_agencies.all())
-    case_event = CaseEvent.objects.filter(case=case, action=action).order_by("-at", "-pk").first()
+    case_event = newest_event(case, action)
     push_result(case, event, agencies, case_event)
 
 
